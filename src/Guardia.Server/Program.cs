@@ -1,0 +1,6 @@
+using System.CommandLine;
+using Guardia.Server.Cli;
+
+var root = new RootCommand("Guardia: incident response that speaks Alertmanager's API.");
+root.Subcommands.Add(ServeCommand.Create());
+return await root.Parse(args).InvokeAsync();
