@@ -1,0 +1,133 @@
+namespace Guardia.Core.Alerts;
+
+/// <summary>All known alerts by fingerprint, merged as Alertmanager merges them and journaled before acknowledgement.</summary>
+public sealed class AlertStore
+{
+    readonly Dictionary<ulong, Alert> _alerts = [];
+    readonly Lock _lock = new();
+    readonly IAlertJournal _journal;
+    readonly List<Action<IReadOnlyList<Alert>>> _listeners = [];
+
+    /// <summary>Creates an empty store over <paramref name="journal"/>; call <see cref="LoadAsync"/> before use.</summary>
+    public AlertStore(IAlertJournal journal) => _journal = journal;
+
+    /// <summary>The number of alerts held, resolved ones included until collected.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _alerts.Count;
+            }
+        }
+    }
+
+    /// <summary>Restores the stored alerts.</summary>
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        var stored = await _journal.LoadAsync(ct);
+        lock (_lock)
+        {
+            _alerts.EnsureCapacity(stored.Count);
+            foreach (var a in stored)
+            {
+                _alerts[a.Fingerprint.Value] = a;
+            }
+        }
+    }
+
+    /// <summary>Registers a callback that receives every batch of alert versions after it is committed.</summary>
+    public void Subscribe(Action<IReadOnlyList<Alert>> listener)
+    {
+        lock (_lock)
+        {
+            _listeners.Add(listener);
+        }
+    }
+
+    /// <summary>Merges and stores <paramref name="alerts"/>; completes when they are durable.</summary>
+    /// <remarks>Alertmanager merges with the existing version only when the two activity ranges overlap;
+    /// otherwise the new version replaces the old one.</remarks>
+    public async Task PutAsync(IReadOnlyList<Alert> alerts, DateTimeOffset now)
+    {
+        if (alerts.Count == 0)
+        {
+            return;
+        }
+        var stored = new Alert[alerts.Count];
+        Task committed;
+        Action<IReadOnlyList<Alert>>[] listeners;
+        lock (_lock)
+        {
+            for (var i = 0; i < alerts.Count; i++)
+            {
+                var alert = alerts[i];
+                var fp = alert.Fingerprint.Value;
+                if (_alerts.TryGetValue(fp, out var old) &&
+                    ((alert.EndsAt > old.StartsAt && alert.EndsAt < old.EndsAt) ||
+                     (alert.StartsAt > old.StartsAt && alert.StartsAt < old.EndsAt)))
+                {
+                    alert = old.Merge(alert, now);
+                }
+                _alerts[fp] = alert;
+                stored[i] = alert;
+            }
+            committed = _journal.Enqueue(stored, []);
+            listeners = [.. _listeners];
+        }
+        await committed;
+        foreach (var l in listeners)
+        {
+            l(stored);
+        }
+    }
+
+    /// <summary>Returns the alert with <paramref name="fingerprint"/>, if held.</summary>
+    public Alert? Get(Fingerprint fingerprint)
+    {
+        lock (_lock)
+        {
+            return _alerts.GetValueOrDefault(fingerprint.Value);
+        }
+    }
+
+    /// <summary>Returns a point-in-time copy of every alert held.</summary>
+    public Alert[] Snapshot()
+    {
+        lock (_lock)
+        {
+            var result = new Alert[_alerts.Count];
+            _alerts.Values.CopyTo(result, 0);
+            return result;
+        }
+    }
+
+    /// <summary>Removes alerts that resolved before <paramref name="cutoff"/>; returns how many were collected.</summary>
+    public async Task<int> CollectResolvedAsync(DateTimeOffset now, DateTimeOffset cutoff)
+    {
+        var dead = new List<Fingerprint>();
+        Task committed;
+        lock (_lock)
+        {
+            foreach (var (fp, alert) in _alerts)
+            {
+                if (alert.ResolvedAt(now) && alert.EndsAt < cutoff)
+                {
+                    dead.Add(new Fingerprint(fp));
+                }
+            }
+            if (dead.Count == 0)
+            {
+                return 0;
+            }
+            foreach (var fp in dead)
+            {
+                _alerts.Remove(fp.Value);
+            }
+            committed = _journal.Enqueue([], dead);
+        }
+        await committed;
+        return dead.Count;
+    }
+}

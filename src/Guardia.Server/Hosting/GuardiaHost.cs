@@ -1,0 +1,136 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Guardia.Core.Alerts;
+using Guardia.Server.Api;
+using Guardia.Server.Api.AlertmanagerV2;
+using Guardia.Server.Observability;
+using Guardia.Storage.Sqlite;
+using Prometheus;
+
+namespace Guardia.Server.Hosting;
+
+/// <summary>The composition root of <c>guardia serve</c>.</summary>
+static class GuardiaHost
+{
+    public static async Task<int> RunAsync(ServeOptions options, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+        if (!TryParseListenAddress(options.ListenAddress, out var endpoint))
+        {
+            await Console.Error.WriteLineAsync($"guardia: --web.listen-address \"{options.ListenAddress}\" is not host:port (e.g. 127.0.0.1:9093 or :9093)");
+            return 2;
+        }
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(endpoint);
+            k.Limits.MaxRequestBodySize = null; // enforced by the endpoints, which answer 413 with a reason
+            k.AddServerHeader = false;
+        });
+
+        var time = TimeProvider.System;
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ServerClock>();
+        builder.Services.AddSingleton<ConfigHolder>();
+        builder.Services.AddSingleton<GuardiaMetrics>();
+        builder.Services.AddHostedService<ResolvedAlertCollector>();
+
+        SqliteAlertJournal journal;
+        try
+        {
+            journal = new SqliteAlertJournal(SqliteDatabase.Open(options.StoragePath));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            await Console.Error.WriteLineAsync($"guardia: cannot open the store under --storage.path \"{options.StoragePath}\": {ex.Message}");
+            return 1;
+        }
+        var store = new AlertStore(journal);
+        builder.Services.AddSingleton(store);
+
+        await using var app = builder.Build();
+        await using var _ = journal;
+        var metrics = app.Services.GetRequiredService<GuardiaMetrics>();
+        journal.Committed = (rows, elapsed) =>
+        {
+            metrics.StoreCommitSeconds.Observe(elapsed.TotalSeconds);
+            metrics.StoreCommitRows.Observe(rows);
+        };
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            var now = time.GetUtcNow();
+            var active = 0;
+            foreach (var a in store.Snapshot())
+            {
+                if (!a.ResolvedAt(now))
+                {
+                    active++;
+                }
+            }
+            metrics.Alerts.WithLabels("active").Set(active);
+            metrics.Alerts.WithLabels("suppressed").Set(0);
+        });
+
+        var config = app.Services.GetRequiredService<ConfigHolder>();
+        if (config.Reload() is { } error)
+        {
+            await Console.Error.WriteLineAsync($"guardia: configuration {options.ConfigFile}: {error}");
+            return 1;
+        }
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardia");
+        var loadStarted = time.GetTimestamp();
+        await store.LoadAsync(ct);
+        logger.LogInformation("Restored {Count} alerts from {Path} in {Ms:F0} ms", store.Count, options.StoragePath, time.GetElapsedTime(loadStarted).TotalMilliseconds);
+
+        app.UseHttpMetrics();
+        app.MapAlertEndpoints();
+        app.MapStatusEndpoints();
+        app.MapLifecycleEndpoints();
+        app.MapMetrics("/metrics");
+
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+        {
+            ctx.Cancel = true;
+            config.Reload();
+        });
+        logger.LogInformation("Listening on {Address}", options.ListenAddress);
+        await app.RunAsync(ct);
+        return 0;
+    }
+
+    /// <summary>Parses Alertmanager's listen address forms: <c>host:port</c>, <c>:port</c>, <c>[::1]:port</c>.</summary>
+    internal static bool TryParseListenAddress(string text, out IPEndPoint endpoint)
+    {
+        endpoint = new IPEndPoint(IPAddress.Loopback, 0);
+        var colon = text.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(text.AsSpan(colon + 1), out var port) || port is < 0 or > 65535)
+        {
+            return false;
+        }
+        var host = text[..colon].Trim('[', ']');
+        IPAddress address;
+        if (host.Length == 0 || host == "0.0.0.0")
+        {
+            address = IPAddress.Any;
+        }
+        else if (host == "localhost")
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (!IPAddress.TryParse(host, out address!))
+        {
+            return false;
+        }
+        endpoint = new IPEndPoint(address, port);
+        return true;
+    }
+}

@@ -1,0 +1,28 @@
+using Guardia.Core.Alerts;
+
+namespace Guardia.Server.Hosting;
+
+/// <summary>Collects alerts that resolved longer ago than the retention period, every GC interval.</summary>
+sealed class ResolvedAlertCollector(AlertStore store, ServeOptions options, TimeProvider time, ILogger<ResolvedAlertCollector> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.GcInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = time.GetUtcNow();
+                var collected = await store.CollectResolvedAsync(now, now - options.Retention);
+                if (collected > 0)
+                {
+                    logger.LogInformation("Collected {Count} alerts resolved before {Cutoff:O}", collected, now - options.Retention);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+}
