@@ -1,9 +1,10 @@
 using Guardia.Core.Alerts;
+using Guardia.Server.Observability;
 
 namespace Guardia.Server.Hosting;
 
 /// <summary>Collects alerts that resolved longer ago than the retention period, every GC interval.</summary>
-sealed class ResolvedAlertCollector(AlertStore store, ServeOptions options, TimeProvider time, ILogger<ResolvedAlertCollector> logger) : BackgroundService
+sealed class ResolvedAlertCollector(AlertStore store, ServeOptions options, TimeProvider time, GuardiaMetrics metrics, ILogger<ResolvedAlertCollector> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,6 +17,7 @@ sealed class ResolvedAlertCollector(AlertStore store, ServeOptions options, Time
                 var collected = await store.CollectResolvedAsync(now, now - options.Retention);
                 if (collected > 0)
                 {
+                    metrics.AlertsCollected.Inc(collected);
                     logger.LogInformation("Collected {Count} alerts resolved before {Cutoff:O}", collected, now - options.Retention);
                 }
             }

@@ -14,6 +14,9 @@ sealed class GuardiaMetrics
     public Counter RequestsRejected { get; } = Metrics.CreateCounter(
         "guardia_alert_requests_rejected_total", "Alert requests refused whole, by reason.", "reason");
 
+    public Counter AlertsCollected { get; } = Metrics.CreateCounter(
+        "guardia_alerts_collected_total", "Resolved alerts removed after the retention period.");
+
     public Gauge Alerts { get; } = Metrics.CreateGauge(
         "guardia_alerts", "Alerts held, by state.", "state");
 

@@ -53,10 +53,7 @@ static class PostableAlertReader
                 }
                 alerts.Add(alert!);
             }
-            if (reader.Read())
-            {
-                return (null, Malformed(body, reader, "unexpected data after the array of alerts"));
-            }
+            // Alertmanager decodes the first JSON value and ignores whatever follows it; so do we.
         }
         catch (JsonException ex)
         {

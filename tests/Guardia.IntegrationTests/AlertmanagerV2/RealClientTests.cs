@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Guardia.IntegrationTests.Infrastructure;
+
+namespace Guardia.IntegrationTests.AlertmanagerV2;
+
+/// <summary>The real amtool and the real Prometheus, pointed at Guardia instead of Alertmanager.</summary>
+public sealed class RealClientTests
+{
+    [Fact]
+    public async Task Amtool_AddsAndQueriesAlerts_WithMatchers()
+    {
+        await using var guardia = await AlertApiServer.StartGuardiaAsync();
+        var url = "--alertmanager.url=" + guardia.Url;
+        foreach (var (name, severity) in new[] { ("DiskFull", "critical"), ("DiskFull", "warning"), ("HighLatency", "warning") })
+        {
+            var add = await ExternalProcess.RunAsync(Binaries.Amtool, [url, "alert", "add", $"alertname={name}", $"severity={severity}", "--annotation=summary=Sin espacio en disco", "--generator-url=http://prometheus.local/graph"]);
+            Assert.True(add.ExitCode == 0, add.StdErr);
+        }
+
+        var all = await ExternalProcess.RunAsync(Binaries.Amtool, [url, "alert", "query", "-o", "json"]);
+        Assert.True(all.ExitCode == 0, all.StdErr);
+        Assert.Equal(3, JsonDocument.Parse(all.StdOut).RootElement.GetArrayLength());
+
+        var critical = await ExternalProcess.RunAsync(Binaries.Amtool, [url, "alert", "query", "-o", "json", "alertname=DiskFull", "severity=~crit.*"]);
+        Assert.True(critical.ExitCode == 0, critical.StdErr);
+        var alert = JsonDocument.Parse(critical.StdOut).RootElement.EnumerateArray().Single();
+        Assert.Equal("critical", alert.GetProperty("labels").GetProperty("severity").GetString());
+        Assert.Equal("Sin espacio en disco", alert.GetProperty("annotations").GetProperty("summary").GetString());
+        Assert.Equal("http://prometheus.local/graph", alert.GetProperty("generatorURL").GetString());
+
+        var notWarning = await ExternalProcess.RunAsync(Binaries.Amtool, [url, "alert", "query", "-o", "simple", "severity!=warning"]);
+        Assert.True(notWarning.ExitCode == 0, notWarning.StdErr);
+        Assert.Contains("DiskFull", notWarning.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("HighLatency", notWarning.StdOut, StringComparison.Ordinal);
+
+        var bad = await ExternalProcess.RunAsync(Binaries.Amtool, [url, "alert", "add", "0bad=x"]);
+        Assert.NotEqual(0, bad.ExitCode);
+    }
+
+    [Fact]
+    public async Task Prometheus_DeliversFiringThenResolvedAlerts_WithItsLabelsAndGeneratorUrl()
+    {
+        await using var guardia = await AlertApiServer.StartGuardiaAsync();
+        await using var target = new ToggleTarget();
+        var dir = Directory.CreateTempSubdirectory("prometheus-it-").FullName;
+        var rules = Path.Combine(dir, "rules.yml");
+        await File.WriteAllTextAsync(rules, """
+            groups:
+              - name: guardia_it
+                interval: 1s
+                rules:
+                  - alert: ToggleOn
+                    expr: toggle_value == 1
+                    labels:
+                      severity: critical
+                      team: backend
+                    annotations:
+                      summary: "Toggle on {{ $labels.instance }}"
+            """);
+        var config = Path.Combine(dir, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+              external_labels:
+                cluster: it
+            rule_files: ["{rules}"]
+            alerting:
+              alertmanagers:
+                - static_configs:
+                    - targets: ["127.0.0.1:{guardia.Port}"]
+            scrape_configs:
+              - job_name: toggle
+                static_configs:
+                  - targets: ["127.0.0.1:{target.Port}"]
+            """);
+        var promPort = FreePort.Next();
+        await using var prometheus = ExternalProcess.Start(Binaries.Prometheus,
+            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(dir, "tsdb")}", $"--web.listen-address=127.0.0.1:{promPort}", $"--web.external-url=http://127.0.0.1:{promPort}/"]);
+
+        var alert = await WaitForAsync(guardia, alerts => alerts.GetArrayLength() == 1, prometheus);
+        var only = alert.EnumerateArray().Single();
+        var labels = only.GetProperty("labels");
+        Assert.Equal("ToggleOn", labels.GetProperty("alertname").GetString());
+        Assert.Equal("critical", labels.GetProperty("severity").GetString());
+        Assert.Equal("toggle", labels.GetProperty("job").GetString());
+        Assert.Equal("it", labels.GetProperty("cluster").GetString());
+        Assert.Equal($"Toggle on 127.0.0.1:{target.Port}", only.GetProperty("annotations").GetProperty("summary").GetString());
+        Assert.Contains($"127.0.0.1:{promPort}/graph?g0.expr=", only.GetProperty("generatorURL").GetString(), StringComparison.Ordinal);
+
+        // Prometheus sends firing alerts with endsAt a few minutes ahead; a quick disappearance means
+        // it sent an explicit resolution and Guardia applied it.
+        target.Value = 0;
+        await WaitForAsync(guardia, alerts => alerts.GetArrayLength() == 0, prometheus);
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    static async Task<JsonElement> WaitForAsync(AlertApiServer server, Func<JsonElement, bool> condition, ExternalProcess prometheus)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await server.GetAlertsAsync();
+            if (condition(last))
+            {
+                return last;
+            }
+            Assert.False(prometheus.HasExited, prometheus.Output);
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"condition not met within 60 s; last listing: {last}\nprometheus:\n{prometheus.Output}");
+    }
+
+    /// <summary>A scrape target on loopback exposing <c>toggle_value</c>, which the test flips.</summary>
+    sealed class ToggleTarget : IAsyncDisposable
+    {
+        readonly HttpListener _listener = new();
+        readonly Task _loop;
+
+        public ToggleTarget()
+        {
+            Port = FreePort.Next();
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            _listener.Start();
+            _loop = Task.Run(ServeAsync);
+        }
+
+        public int Port { get; }
+
+        public volatile int Value = 1;
+
+        async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext ctx;
+                try
+                {
+                    ctx = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+                var bytes = Encoding.UTF8.GetBytes($"# TYPE toggle_value gauge\ntoggle_value {Value}\n");
+                ctx.Response.ContentType = "text/plain; version=0.0.4";
+                await ctx.Response.OutputStream.WriteAsync(bytes);
+                ctx.Response.Close();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            _listener.Close();
+            await _loop;
+        }
+    }
+}
