@@ -21,6 +21,10 @@ static class PostableAlertReader
 {
     public static (List<PostableAlert>? Alerts, BodyError? Error) Read(ReadOnlySpan<byte> body, LabelStringPool pool)
     {
+        if (body.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return (null, new BodyError(400, 400, "the body is empty; expected a JSON array of alerts"));
+        }
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
         var alerts = new List<PostableAlert>();
         var index = -1;
