@@ -1,0 +1,50 @@
+using Guardia.Core.Matching;
+using MatchType = Guardia.Core.Matching.MatchType;
+
+namespace Guardia.Core.Configuration;
+
+/// <summary>An inhibition rule: alerts matching the target are muted while an alert matching the source fires with equal <see cref="Equal"/> labels.</summary>
+public sealed record InhibitRuleConfig
+{
+    public IReadOnlyDictionary<string, string> SourceMatch { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> SourceMatchRe { get; init; } = new Dictionary<string, string>();
+    public Matchers SourceMatchers { get; init; } = Matchers.Empty;
+    public IReadOnlyDictionary<string, string> TargetMatch { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> TargetMatchRe { get; init; } = new Dictionary<string, string>();
+    public Matchers TargetMatchers { get; init; } = Matchers.Empty;
+    public IReadOnlyList<string> Equal { get; init; } = [];
+
+    /// <summary>All source conditions as one list: legacy maps converted (regexes anchored like Alertmanager) plus <see cref="SourceMatchers"/>.</summary>
+    public Matchers EffectiveSourceMatchers => ConfigMatchers.Combine(SourceMatch, SourceMatchRe, SourceMatchers);
+
+    /// <summary>All target conditions as one list.</summary>
+    public Matchers EffectiveTargetMatchers => ConfigMatchers.Combine(TargetMatch, TargetMatchRe, TargetMatchers);
+}
+
+/// <summary>Turns the legacy <c>match</c>/<c>match_re</c> maps into matchers.</summary>
+public static class ConfigMatchers
+{
+    /// <summary>Combines legacy maps and new-style matchers into one sorted list, as Alertmanager's route builder does.</summary>
+    /// <remarks>Alertmanager stores <c>match_re</c> values already anchored, so their matchers print as <c>a=~"^(?:x)$"</c>.</remarks>
+    public static Matchers Combine(IReadOnlyDictionary<string, string> match, IReadOnlyDictionary<string, string> matchRe, Matchers matchers)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        ArgumentNullException.ThrowIfNull(matchRe);
+        ArgumentNullException.ThrowIfNull(matchers);
+        if (match.Count == 0 && matchRe.Count == 0)
+        {
+            return matchers;
+        }
+        var all = new List<Matcher>(match.Count + matchRe.Count + matchers.Count);
+        foreach (var (name, value) in match)
+        {
+            all.Add(new Matcher(MatchType.Equal, name, value));
+        }
+        foreach (var (name, value) in matchRe)
+        {
+            all.Add(new Matcher(MatchType.Regexp, name, "^(?:" + value + ")$"));
+        }
+        all.AddRange(matchers);
+        return Matchers.Sorted(all);
+    }
+}
