@@ -184,6 +184,36 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
         return FromSortedPairs(kept);
     }
 
+    /// <summary>Prometheus's <c>LabelSet.Before</c>: fewer labels first, then the first differing label in name order.</summary>
+    public bool Before(LabelSet other)
+    {
+        if (Count != other.Count)
+        {
+            return Count < other.Count;
+        }
+        var names = new List<string>(Count * 2);
+        names.AddRange(Keys);
+        names.AddRange(other.Keys);
+        names.Sort(LabelNames.CompareUtf8);
+        foreach (var name in names)
+        {
+            if (!TryGetValue(name, out var mine))
+            {
+                return true;
+            }
+            if (!other.TryGetValue(name, out var theirs))
+            {
+                return false;
+            }
+            var c = LabelNames.CompareUtf8(mine, theirs);
+            if (c != 0)
+            {
+                return c < 0;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The Prometheus fingerprint: FNV-1a 64 over sorted name, 0xFF, value, 0xFF, in UTF-8.</summary>
     public Fingerprint Fingerprint
     {

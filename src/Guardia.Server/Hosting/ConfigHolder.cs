@@ -1,4 +1,4 @@
-using Guardia.Core.Alerts;
+using Guardia.Core.Configuration;
 
 namespace Guardia.Server.Hosting;
 
@@ -21,19 +21,18 @@ sealed class ConfigHolder(ServeOptions options, TimeProvider time, ILogger<Confi
             Interlocked.Exchange(ref _current, next);
             LastError = null;
             logger.LogInformation("Loaded configuration {File}", options.ConfigFile ?? "(built-in default)");
+            foreach (var warning in next.Config.Warnings)
+            {
+                logger.LogWarning("{Warning}", warning.ToString());
+            }
             return null;
         }
-        catch (Exception ex) when (ex is IOException or FormatException or YamlDotNet.Core.YamlException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is ConfigException or IOException or UnauthorizedAccessException)
         {
-            LastError = ex.Message;
-            logger.LogError("Configuration {File} rejected, keeping the previous one: {Error}", options.ConfigFile, ex.Message);
-            return ex.Message;
+            var error = ex is ConfigException ce ? ce.Describe() : ex.Message;
+            LastError = error;
+            logger.LogError("Configuration {File} rejected, keeping the previous one: {Error}", options.ConfigFile, error);
+            return error;
         }
     }
-}
-
-/// <summary>Routing answers the API needs from a configuration snapshot.</summary>
-static class ConfigSnapshotRouting
-{
-    public static IReadOnlyList<string> ReceiversFor(this ConfigSnapshot snapshot, LabelSet labels) => [snapshot.RootReceiver];
 }

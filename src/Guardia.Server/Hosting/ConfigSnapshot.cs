@@ -1,81 +1,54 @@
-using YamlDotNet.RepresentationModel;
+using Guardia.Core.Alerts;
+using Guardia.Core.Configuration;
+using Route = Guardia.Core.Routing.Route;
 
 namespace Guardia.Server.Hosting;
 
-/// <summary>The configuration the server runs with; replaced whole on reload.</summary>
-sealed record ConfigSnapshot(string? File, string Original, TimeSpan ResolveTimeout, string RootReceiver, IReadOnlyList<string> ReceiverNames, DateTimeOffset LoadedAt)
+/// <summary>The configuration the server runs with and the routing tree built from it; replaced whole on reload.</summary>
+sealed class ConfigSnapshot
 {
-    public string Redacted => Original;
-
+    /// <summary>What a server started without <c>--config.file</c> runs: one receiver that notifies nobody.</summary>
     const string DefaultYaml = "route:\n  receiver: default\nreceivers:\n  - name: default\n";
 
-    public static ConfigSnapshot Load(string? file, DateTimeOffset now)
+    ConfigSnapshot(AlertmanagerConfig config, DateTimeOffset loadedAt)
     {
-        var text = file is null ? DefaultYaml : System.IO.File.ReadAllText(file);
-        var stream = new YamlStream();
-        using (var reader = new StringReader(text))
-        {
-            stream.Load(reader);
-        }
-        var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null;
-        var resolveTimeout = TimeSpan.FromMinutes(5);
-        var rootReceiver = "default";
-        var names = new List<string>();
-        if (root is not null)
-        {
-            if (root.Children.TryGetValue(new YamlScalarNode("global"), out var g) && g is YamlMappingNode global &&
-                global.Children.TryGetValue(new YamlScalarNode("resolve_timeout"), out var rt) && rt is YamlScalarNode rts)
-            {
-                resolveTimeout = ParseDuration(rts.Value ?? "5m");
-            }
-            if (root.Children.TryGetValue(new YamlScalarNode("route"), out var r) && r is YamlMappingNode route &&
-                route.Children.TryGetValue(new YamlScalarNode("receiver"), out var rr) && rr is YamlScalarNode rrs)
-            {
-                rootReceiver = rrs.Value ?? rootReceiver;
-            }
-            if (root.Children.TryGetValue(new YamlScalarNode("receivers"), out var rs) && rs is YamlSequenceNode receivers)
-            {
-                foreach (var item in receivers.Children.OfType<YamlMappingNode>())
-                {
-                    if (item.Children.TryGetValue(new YamlScalarNode("name"), out var n) && n is YamlScalarNode ns && ns.Value is { } name)
-                    {
-                        names.Add(name);
-                    }
-                }
-            }
-        }
-        return new ConfigSnapshot(file, text, resolveTimeout, rootReceiver, names, now);
+        Config = config;
+        Route = Route.Build(config.Route);
+        Redacted = config.ToRedactedYaml();
+        LoadedAt = loadedAt;
+        ReceiverNames = [.. config.Receivers.Select(r => r.Name)];
     }
 
-    static TimeSpan ParseDuration(string text)
+    public AlertmanagerConfig Config { get; }
+
+    public Route Route { get; }
+
+    /// <summary>The configuration as YAML with secrets shown as <c>&lt;secret&gt;</c> (what /api/v2/status shows).</summary>
+    public string Redacted { get; }
+
+    public DateTimeOffset LoadedAt { get; }
+
+    public IReadOnlyList<string> ReceiverNames { get; }
+
+    public TimeSpan ResolveTimeout => Config.Global.ResolveTimeout;
+
+    /// <summary>Loads and validates <paramref name="file"/>; throws <see cref="ConfigException"/> with file, line and column.</summary>
+    public static ConfigSnapshot Load(string? file, DateTimeOffset now) =>
+        new(file is null ? AlertmanagerConfigLoader.Load(DefaultYaml, "(built-in default)") : AlertmanagerConfigLoader.LoadFile(file), now);
+
+    /// <summary>The receivers of the routes an alert with <paramref name="labels"/> reaches, in route order.</summary>
+    public IReadOnlyList<string> ReceiversFor(LabelSet labels)
     {
-        var total = TimeSpan.Zero;
-        var i = 0;
-        while (i < text.Length)
+        var routes = Route.Match(labels);
+        if (routes.Count == 1)
         {
-            var start = i;
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
-            {
-                i++;
-            }
-            var n = long.Parse(text.AsSpan(start, i - start), System.Globalization.CultureInfo.InvariantCulture);
-            var unitStart = i;
-            while (i < text.Length && !char.IsAsciiDigit(text[i]))
-            {
-                i++;
-            }
-            total += text[unitStart..i] switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "s" => TimeSpan.FromSeconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                "d" => TimeSpan.FromDays(n),
-                "w" => TimeSpan.FromDays(7 * n),
-                "y" => TimeSpan.FromDays(365 * n),
-                var u => throw new FormatException($"not a valid duration string: \"{text}\" (unknown unit \"{u}\")"),
-            };
+            return [routes[0].Options.Receiver];
         }
-        return total;
+        var names = new string[routes.Count];
+        for (var i = 0; i < routes.Count; i++)
+        {
+            names[i] = routes[i].Options.Receiver;
+        }
+        return names;
     }
 }

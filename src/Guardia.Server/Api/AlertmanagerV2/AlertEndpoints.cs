@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Guardia.Core.Alerts;
+using Guardia.Core.Dispatch;
 using Guardia.Server.Hosting;
 using Guardia.Server.Observability;
 
@@ -16,6 +17,7 @@ static class AlertEndpoints
     {
         app.MapPost("/api/v2/alerts", PostAlertsAsync);
         app.MapGet("/api/v2/alerts", GetAlertsAsync);
+        app.MapGet("/api/v2/alerts/groups", GetAlertGroupsAsync);
         return app;
     }
 
@@ -87,19 +89,43 @@ static class AlertEndpoints
         await ctx.Response.WriteAsync(JsonSerializer.Serialize(new ApiError(code, message), ApiJsonContext.Relaxed.ApiError), ctx.RequestAborted);
     }
 
-    static async Task GetAlertsAsync(HttpContext ctx, AlertStore store, ConfigHolder config, TimeProvider time)
+    /// <summary>The query parameters shared by the alert and group listings.</summary>
+    sealed record Listing(AlertQuery Query, bool Active, bool Silenced, bool Inhibited)
+    {
+        /// <summary>Alertmanager's alertFilter: not ended, state filters, then label matchers.</summary>
+        public bool Includes(Alert a, AlertStatus status, DateTimeOffset now) =>
+            !(a.EndsAt != default && a.EndsAt < now) &&
+            !(!Active && status.State == "active") &&
+            !(!Silenced && status.SilencedBy.Count > 0) &&
+            !(!Inhibited && status.InhibitedBy.Count > 0) &&
+            Query.MatchesLabels(a.Labels);
+    }
+
+    static async Task<Listing?> ReadListingAsync(HttpContext ctx)
     {
         var q = ctx.Request.Query;
         if (!TryBool(q, "active", out var active) || !TryBool(q, "silenced", out var silenced) ||
             !TryBool(q, "inhibited", out var inhibited) || !TryBool(q, "unprocessed", out _))
         {
             await WriteErrorAsync(ctx, 400, 400, "active, silenced, inhibited and unprocessed must be true or false");
-            return;
+            return null;
         }
-        var view = AlertQuery.Create(q["filter"], q["receiver"].ToString());
-        if (view.Error is not null)
+        var query = AlertQuery.Create(q["filter"], q["receiver"].ToString());
+        if (query.Error is not null)
         {
-            await WriteErrorAsync(ctx, 400, 400, view.Error);
+            // Alertmanager answers a bad filter with a bare JSON string, not the {code,message} object.
+            ctx.Response.StatusCode = 400;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.WriteAsync(JsonSerializer.Serialize(query.Error, ApiJsonContext.Relaxed.String) + "\n", ctx.RequestAborted);
+            return null;
+        }
+        return new Listing(query, active, silenced, inhibited);
+    }
+
+    static async Task GetAlertsAsync(HttpContext ctx, AlertStore store, ConfigHolder config, TimeProvider time)
+    {
+        if (await ReadListingAsync(ctx) is not { } listing)
+        {
             return;
         }
         var now = time.GetUtcNow();
@@ -111,25 +137,54 @@ static class AlertEndpoints
         w.WriteStartArray();
         foreach (var a in alerts)
         {
-            if (a.EndsAt != default && a.EndsAt < now)
+            var status = AlertStatus.Active;
+            if (!listing.Includes(a, status, now))
             {
                 continue;
             }
             var receivers = snapshot.ReceiversFor(a.Labels);
-            if (!view.MatchesReceivers(receivers))
-            {
-                continue;
-            }
-            var status = AlertStatus.Active;
-            if ((!active && status.State == "active") || (!silenced && status.SilencedBy.Count > 0) || (!inhibited && status.InhibitedBy.Count > 0))
-            {
-                continue;
-            }
-            if (!view.MatchesLabels(a.Labels))
+            if (!listing.Query.MatchesReceivers(receivers))
             {
                 continue;
             }
             AlertJson.WriteGettable(w, a, receivers, status);
+            if (w.BytesPending > 32 * 1024)
+            {
+                await w.FlushAsync(ctx.RequestAborted);
+            }
+        }
+        w.WriteEndArray();
+        await w.FlushAsync(ctx.RequestAborted);
+    }
+
+    static async Task GetAlertGroupsAsync(HttpContext ctx, AlertStore store, ConfigHolder config, TimeProvider time)
+    {
+        if (await ReadListingAsync(ctx) is not { } listing)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var snapshot = config.Current;
+        var groups = AlertGroupListing.Build(store.Snapshot(), snapshot.Route, (a, route) =>
+            listing.Query.MatchesReceivers([route.Options.Receiver]) && listing.Includes(a, AlertStatus.Active, now));
+        ctx.Response.ContentType = "application/json";
+        await using var w = new Utf8JsonWriter(ctx.Response.BodyWriter, WriterOptions);
+        w.WriteStartArray();
+        foreach (var g in groups)
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("alerts"u8);
+            foreach (var a in g.Alerts)
+            {
+                AlertJson.WriteGettable(w, a, snapshot.ReceiversFor(a.Labels), AlertStatus.Active);
+            }
+            w.WriteEndArray();
+            w.WritePropertyName("labels"u8);
+            AlertJson.WriteLabelSet(w, g.Labels);
+            w.WriteStartObject("receiver"u8);
+            w.WriteString("name"u8, g.Receiver);
+            w.WriteEndObject();
+            w.WriteEndObject();
             if (w.BytesPending > 32 * 1024)
             {
                 await w.FlushAsync(ctx.RequestAborted);

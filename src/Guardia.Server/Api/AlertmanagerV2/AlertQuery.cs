@@ -1,27 +1,43 @@
 using System.Text.RegularExpressions;
 using Guardia.Core.Alerts;
+using Guardia.Core.Matching;
 using Microsoft.Extensions.Primitives;
 
 namespace Guardia.Server.Api.AlertmanagerV2;
 
-/// <summary>The <c>filter</c> and <c>receiver</c> parameters of an alert listing.</summary>
+/// <summary>The <c>filter</c> and <c>receiver</c> parameters of an alert or group listing.</summary>
 sealed class AlertQuery
 {
     readonly Regex? _receiver;
+    readonly List<Matcher> _matchers;
 
-    AlertQuery(Regex? receiver, string? error)
+    AlertQuery(Regex? receiver, List<Matcher> matchers, string? error)
     {
         _receiver = receiver;
+        _matchers = matchers;
         Error = error;
     }
 
+    /// <summary>Why the parameters were refused, in Alertmanager's words; null when they are fine.</summary>
     public string? Error { get; }
 
     public static AlertQuery Create(StringValues filters, string receiver)
     {
-        if (filters.Count > 0)
+        var matchers = new List<Matcher>();
+        foreach (var f in filters)
         {
-            return new AlertQuery(null, "filter matchers are not available yet");
+            if (string.IsNullOrEmpty(f))
+            {
+                continue;
+            }
+            try
+            {
+                matchers.AddRange(MatcherParser.Parse(f));
+            }
+            catch (MatcherException)
+            {
+                return new AlertQuery(null, [], $"bad matcher format: {f}");
+            }
         }
         Regex? re = null;
         if (!string.IsNullOrEmpty(receiver))
@@ -29,14 +45,14 @@ sealed class AlertQuery
             try
             {
                 // Alertmanager anchors the receiver regex; the non-backtracking engine keeps it linear-time.
-                re = new Regex("^(?:" + receiver + ")$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                re = new Regex("^(?:" + receiver + ")$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
             }
             catch (ArgumentException ex)
             {
-                return new AlertQuery(null, $"failed to parse receiver param: {ex.Message}");
+                return new AlertQuery(null, [], $"failed to parse receiver param: {ex.Message}");
             }
         }
-        return new AlertQuery(re, null);
+        return new AlertQuery(re, matchers, null);
     }
 
     public bool MatchesReceivers(IReadOnlyList<string> receivers)
@@ -55,5 +71,15 @@ sealed class AlertQuery
         return false;
     }
 
-    public bool MatchesLabels(LabelSet labels) => labels.Count >= 0;
+    public bool MatchesLabels(LabelSet labels)
+    {
+        foreach (var m in _matchers)
+        {
+            if (!m.Matches(labels.Get(m.Name)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }
