@@ -1,1 +1,62 @@
-Console.WriteLine("bench: see bench/README.md");
+using Guardia.Bench;
+
+// Children must never outlive the harness: Ctrl-C cancels the run (whose finally blocks stop the
+// servers), and process exit kills whatever is still running.
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cts.Cancel();
+    ServerProcess.KillAll();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => ServerProcess.KillAll();
+
+try
+{
+    var options = BenchOptions.Parse(args);
+    if (options is null)
+    {
+        Console.WriteLine(BenchOptions.Usage);
+        return 0;
+    }
+    var amCommand = ServerCommand.Alertmanager(options.AlertmanagerPath);
+    var guardiaCommand = ServerCommand.Guardia(options.Guardia, options.AlertmanagerPath);
+    var resultsDir = options.ResultsDir ?? Path.Combine(RepoRoot.Find(), "bench", "results");
+    var startedAt = TimeProvider.System.GetUtcNow();
+    Console.Error.WriteLine($"alertmanager --version: {AlertmanagerVersion.FromBinary(options.AlertmanagerPath) ?? "unknown"}");
+
+    static void Log(string line) => Console.Error.WriteLine($"[{TimeProvider.System.GetUtcNow():HH:mm:ss}] {line}");
+
+    // One server after the other, never both at once: they would compete for the same cores.
+    var am = await TargetRun.RunAsync(amCommand, options, options.Scenario, Log, cts.Token);
+    GC.Collect();
+    var guardia = await TargetRun.RunAsync(guardiaCommand, options, options.Scenario, Log, cts.Token);
+
+    var metrics = Report.Metrics(options.Scenario, am, guardia);
+    var problems = Report.Problems(options.Alerts, am, guardia);
+    Console.WriteLine();
+    Console.WriteLine(Report.Markdown(options, am, guardia, metrics, problems));
+    var path = await Report.WriteJsonAsync(resultsDir, startedAt, options, am, guardia, metrics, problems, cts.Token);
+    Console.Error.WriteLine($"results written to {path}");
+    return problems.Count == 0 ? 0 : 1;
+}
+catch (BenchException e)
+{
+    TargetRun.Loud(e.Message);
+    return e.ExitCode;
+}
+catch (OperationCanceledException) when (cts.IsCancellationRequested)
+{
+    TargetRun.Loud("Interrupted: servers stopped, nothing written.");
+    return 130;
+}
+catch (Exception e)
+{
+    // Caught rather than left unhandled so that the finally below still stops the servers.
+    TargetRun.Loud($"Harness bug: {e}");
+    return 70;
+}
+finally
+{
+    ServerProcess.KillAll();
+}
