@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Guardia.Bench;
 
 /// <summary>What <c>GET /api/v2/alerts</c> returned, counted by the harness's <c>bench</c> label.</summary>
-sealed record AlertCount(int Total, int Load, TimeSpan Elapsed, long ResponseBytes);
+sealed record AlertCount(int Total, int Load, double Seconds, long ResponseBytes);
 
 /// <summary>The few Alertmanager API v2 calls the harness makes, over pooled loopback connections.</summary>
 sealed class AlertsApi : IDisposable
@@ -83,7 +83,7 @@ sealed class AlertsApi : IDisposable
                 load++;
             }
         }
-        return new AlertCount(total, load, elapsed, bytes.LongLength);
+        return new AlertCount(total, load, elapsed.TotalSeconds, bytes.LongLength);
     }
 
     /// <summary>The server's version from <c>GET /api/v2/status</c> (versionInfo.version), or null.</summary>

@@ -1,14 +1,23 @@
+using System.Runtime.InteropServices;
 using Guardia.Bench;
 
-// Children must never outlive the harness: Ctrl-C cancels the run (whose finally blocks stop the
-// servers), and process exit kills whatever is still running.
+// Children must never outlive the harness. The first Ctrl-C (or SIGTERM, SIGHUP) cancels the run, whose
+// finally blocks stop the servers and delete their temp storage; a second one kills them at once.
 using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void OnSignal(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
+    if (cts.IsCancellationRequested)
+    {
+        ServerProcess.KillAll();
+        Environment.Exit(130);
+    }
+    Console.Error.WriteLine($"{context.Signal}: stopping the servers...");
     cts.Cancel();
-    ServerProcess.KillAll();
-};
+}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
 AppDomain.CurrentDomain.ProcessExit += (_, _) => ServerProcess.KillAll();
 
 try
