@@ -32,7 +32,8 @@ try
     var guardiaCommand = ServerCommand.Guardia(options.Guardia, options.AlertmanagerPath);
     var resultsDir = options.ResultsDir ?? Path.Combine(RepoRoot.Find(), "bench", "results");
     var startedAt = TimeProvider.System.GetUtcNow();
-    Console.Error.WriteLine($"alertmanager --version: {AlertmanagerVersion.FromBinary(options.AlertmanagerPath) ?? "unknown"}");
+    var binaryVersion = AlertmanagerVersion.FromBinary(options.AlertmanagerPath);
+    Console.Error.WriteLine($"{options.AlertmanagerPath} --version: {binaryVersion ?? "unknown"}");
 
     static void Log(string line) => Console.Error.WriteLine($"[{TimeProvider.System.GetUtcNow():HH:mm:ss}] {line}");
 
@@ -44,8 +45,8 @@ try
     var metrics = Report.Metrics(options.Scenario, am, guardia);
     var problems = Report.Problems(options.Alerts, am, guardia);
     Console.WriteLine();
-    Console.WriteLine(Report.Markdown(options, am, guardia, metrics, problems));
-    var path = await Report.WriteJsonAsync(resultsDir, startedAt, options, am, guardia, metrics, problems, cts.Token);
+    Console.WriteLine(Report.Markdown(options, binaryVersion, am, guardia, metrics, problems));
+    var path = await Report.WriteJsonAsync(resultsDir, startedAt, options, binaryVersion, am, guardia, metrics, problems, cts.Token);
     Console.Error.WriteLine($"results written to {path}");
     return problems.Count == 0 ? 0 : 1;
 }

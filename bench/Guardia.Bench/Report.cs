@@ -96,13 +96,13 @@ static class Report
         return problems;
     }
 
-    public static string Markdown(BenchOptions options, TargetResult am, TargetResult g, IReadOnlyList<Metric> metrics, IReadOnlyList<string> problems)
+    public static string Markdown(BenchOptions options, string? binaryVersion, TargetResult am, TargetResult g, IReadOnlyList<Metric> metrics, IReadOnlyList<string> problems)
     {
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"## Guardia bench: {options.Scenario.ToString().ToLowerInvariant()}, {options.Alerts:N0} alerts, {options.Batch} per POST, {options.Connections} connections");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"- Alertmanager: {am.Version ?? "version unknown"} (`{am.Command}`)");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"- Guardia: {g.Version ?? "version unknown"} (`{g.Command}`)");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Alertmanager column: {am.Name} {am.Version ?? "(version unknown)"} (`{am.Command}`; `--version` says {binaryVersion ?? "nothing parsable"})");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Guardia column: {g.Name} {g.Version ?? "(version unknown)"} (`{g.Command}`)");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, harness on .NET {Environment.Version}");
         sb.AppendLine();
         sb.AppendLine("| scenario | metric | Alertmanager | Guardia | ratio G/AM | better when |");
@@ -112,6 +112,11 @@ static class Report
             var ratio = m.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "n/a";
             var better = m.BetterWhen == BetterWhen.Higher ? "higher" : "lower";
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {m.Scenario} | {m.Name} ({m.Unit}) | {Cell(m.Alertmanager, m.Format)} | {Cell(m.Guardia, m.Format)} | {ratio} | {better} |");
+        }
+        if (am.Ingest is not null || g.Ingest is not null)
+        {
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Harness CPU during ingest (shares the same cores): {Cell(am.Ingest?.HarnessCpuSeconds, "0.00")} s beside Alertmanager, {Cell(g.Ingest?.HarnessCpuSeconds, "0.00")} s beside Guardia.");
         }
         if (options.Scenario.HasFlag(Scenario.Restart))
         {
@@ -131,7 +136,7 @@ static class Report
     }
 
     /// <summary>Writes the run as JSON to <c>&lt;dir&gt;/&lt;timestamp&gt;.json</c> and returns the path.</summary>
-    public static async Task<string> WriteJsonAsync(string dir, DateTimeOffset startedAt, BenchOptions options, TargetResult am, TargetResult g,
+    public static async Task<string> WriteJsonAsync(string dir, DateTimeOffset startedAt, BenchOptions options, string? binaryVersion, TargetResult am, TargetResult g,
         IReadOnlyList<Metric> metrics, IReadOnlyList<string> problems, CancellationToken ct)
     {
         Directory.CreateDirectory(dir);
@@ -148,6 +153,7 @@ static class Report
                 harnessRuntime = Environment.Version.ToString(),
                 clockTicksPerSecond = ProcStats.ClockTicksPerSecond,
             },
+            alertmanagerBinaryVersion = binaryVersion,
             alertmanager = am,
             guardia = g,
             metrics = metrics.Select(m => new { m.Scenario, metric = m.Name, m.Unit, m.Alertmanager, m.Guardia, ratio = m.Ratio, m.BetterWhen }),

@@ -14,6 +14,7 @@ sealed record IngestResult(
     long RssIdleBytes,
     long RssAfterBytes,
     double CpuSeconds,
+    double HarnessCpuSeconds,
     AlertCount Listed)
 {
     public double AlertsPerSecond => Alerts / WallSeconds;
@@ -48,12 +49,14 @@ static class IngestScenario
         // Let the warm-up's garbage settle so that "idle" means idle.
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
         var idle = ProcStats.Sample(server.Pid);
+        var harnessIdle = ProcStats.Sample(Environment.ProcessId);
 
         var latencies = new long[load.Bodies.Count];
         var begin = Stopwatch.GetTimestamp();
         var run = await PostAllAsync(api, load, connections, latencies, ct);
         var wall = Stopwatch.GetElapsedTime(begin);
         var after = ProcStats.Sample(server.Pid);
+        var harnessAfter = ProcStats.Sample(Environment.ProcessId);
 
         var listed = await api.CountAlertsAsync(ct);
         Array.Sort(latencies);
@@ -68,6 +71,7 @@ static class IngestScenario
             idle.RssBytes,
             after.RssBytes,
             after.CpuSecondsSince(idle),
+            harnessAfter.CpuSecondsSince(harnessIdle),
             listed);
     }
 
