@@ -48,6 +48,9 @@ sealed record BenchOptions
 
     public string? ResultsDir { get; init; }
 
+    /// <summary>The 1, 5 and 15 minute load averages when the run began: other work on a shared box skews every figure.</summary>
+    public string? LoadAverageAtStart { get; init; }
+
     /// <summary>Parses the arguments; returns null when help was asked for.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args)
     {

@@ -47,6 +47,19 @@ static class ProcStats
         return utime + stime;
     }
 
+    /// <summary>The first three fields of /proc/loadavg ("0.52 0.61 0.58"), or null.</summary>
+    public static string? LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     static long ReadClockTicks()
     {
         try

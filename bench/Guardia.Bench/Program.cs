@@ -22,12 +22,13 @@ AppDomain.CurrentDomain.ProcessExit += (_, _) => ServerProcess.KillAll();
 
 try
 {
-    var options = BenchOptions.Parse(args);
-    if (options is null)
+    var parsed = BenchOptions.Parse(args);
+    if (parsed is null)
     {
         Console.WriteLine(BenchOptions.Usage);
         return 0;
     }
+    var options = parsed with { LoadAverageAtStart = ProcStats.LoadAverage() };
     var amCommand = ServerCommand.Alertmanager(options.AlertmanagerPath);
     var guardiaCommand = ServerCommand.Guardia(options.Guardia, options.AlertmanagerPath);
     var resultsDir = options.ResultsDir ?? Path.Combine(RepoRoot.Find(), "bench", "results");

@@ -103,7 +103,7 @@ static class Report
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Alertmanager column: {am.Name} {am.Version ?? "(version unknown)"} (`{am.Command}`; `--version` says {binaryVersion ?? "nothing parsable"})");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Guardia column: {g.Name} {g.Version ?? "(version unknown)"} (`{g.Command}`)");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, harness on .NET {Environment.Version}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, harness on .NET {Environment.Version}, load average at start {options.LoadAverageAtStart ?? "unknown"}");
         sb.AppendLine();
         sb.AppendLine("| scenario | metric | Alertmanager | Guardia | ratio G/AM | better when |");
         sb.AppendLine("| --- | --- | ---: | ---: | ---: | --- |");
@@ -152,6 +152,7 @@ static class Report
                 os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
                 harnessRuntime = Environment.Version.ToString(),
                 clockTicksPerSecond = ProcStats.ClockTicksPerSecond,
+                loadAverageAtStart = options.LoadAverageAtStart,
             },
             alertmanagerBinaryVersion = binaryVersion,
             alertmanager = am,
