@@ -14,15 +14,15 @@ static partial class AlertmanagerVersion
             var psi = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add("--version");
             using var p = Process.Start(psi)!;
-            // Older releases print the version to stderr, newer ones to stdout: read both.
-            var stderr = p.StandardError.ReadToEndAsync();
-            var text = p.StandardOutput.ReadToEnd() + stderr.GetAwaiter().GetResult();
+            // A few hundred bytes: they fit the pipe buffers, so waiting before reading cannot deadlock,
+            // and a binary that hangs is bounded by the timeout.
             if (!p.WaitForExit(10_000))
             {
                 p.Kill();
                 return null;
             }
-            return Parse(text);
+            // Older releases print the version to stderr, newer ones to stdout: read both.
+            return Parse(p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd());
         }
         catch (System.ComponentModel.Win32Exception)
         {

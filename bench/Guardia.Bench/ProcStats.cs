@@ -67,8 +67,9 @@ static class ProcStats
             var psi = new ProcessStartInfo("getconf") { RedirectStandardOutput = true, UseShellExecute = false };
             psi.ArgumentList.Add("CLK_TCK");
             using var p = Process.Start(psi)!;
-            var text = p.StandardOutput.ReadToEnd().Trim();
-            if (p.WaitForExit(5000) && long.TryParse(text, CultureInfo.InvariantCulture, out var ticks) && ticks > 0)
+            if (p.WaitForExit(5000)
+                && long.TryParse(p.StandardOutput.ReadToEnd().Trim(), CultureInfo.InvariantCulture, out var ticks)
+                && ticks > 0)
             {
                 return ticks;
             }

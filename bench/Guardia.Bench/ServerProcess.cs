@@ -20,11 +20,13 @@ sealed class ServerProcess : IAsyncDisposable
     readonly Process _process;
     readonly Queue<string> _tail = new();
     readonly object _tailLock = new();
+    bool _disposed;
 
     ServerProcess(ServerCommand command, Process process, int port, string storageDir)
     {
         Command = command;
         _process = process;
+        Pid = process.Id;
         Port = port;
         StorageDir = storageDir;
     }
@@ -35,7 +37,7 @@ sealed class ServerProcess : IAsyncDisposable
 
     public string StorageDir { get; }
 
-    public int Pid => _process.Id;
+    public int Pid { get; }
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
@@ -153,8 +155,32 @@ sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Throws with the server's last output if it has exited, e.g. crashed under load.</summary>
+    public void EnsureRunning(string during)
+    {
+        if (_process.HasExited)
+        {
+            throw new BenchException($"{Command.Name} (pid {Pid}) died during {during}: exited with code {_process.ExitCode}.\n{Tail()}");
+        }
+    }
+
+    /// <summary>"running" or how the process ended, for error messages.</summary>
+    public string State()
+    {
+        if (_disposed)
+        {
+            return "stopped by the harness";
+        }
+        return _process.HasExited ? $"exited with code {_process.ExitCode}" : "still running";
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         try
         {
             if (!_process.HasExited)
@@ -168,7 +194,7 @@ sealed class ServerProcess : IAsyncDisposable
         {
             // Gone already, or stuck beyond SIGKILL (nothing more a user process can do).
         }
-        Live.TryRemove(_process.Id, out _);
+        Live.TryRemove(Pid, out _);
         _process.Dispose();
     }
 

@@ -61,10 +61,15 @@ static class TargetRun
             await server.StopAsync(options.ReadyTimeout, ct);
             return new TargetResult(command.Name, command.Display, version, coldStart, ingest, restart, null);
         }
-        catch (BenchException e)
+        catch (Exception e) when (e is BenchException or HttpRequestException or IOException)
         {
-            Loud(e.Message);
-            return new TargetResult(command.Name, command.Display, version, coldStart, ingest, restart, e.Message);
+            // A server that crashes mid-run shows up as a refused connection or a vanished /proc entry:
+            // say which server, how it ended and what it last printed, then let the other server run.
+            var message = e is BenchException || server is null
+                ? e.Message
+                : $"{command.Name} (pid {server.Pid}, {server.State()}): {e.Message}\n{server.Tail()}";
+            Loud(message);
+            return new TargetResult(command.Name, command.Display, version, coldStart, ingest, restart, message);
         }
         finally
         {

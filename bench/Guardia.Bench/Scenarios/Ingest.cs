@@ -42,6 +42,7 @@ static class IngestScenario
 
         var warmup = Workload.Warmup(WarmupRequestsPerConnection * connections * batchSize, batchSize, TimeProvider.System.GetUtcNow());
         var warm = await PostAllAsync(api, warmup, connections, latencies: null, ct);
+        server.EnsureRunning("warm-up");
         if (warm.Failed > 0)
         {
             throw new BenchException($"{server.Command.Name} rejected warm-up requests ({warm.Failed} of {warmup.Bodies.Count}): {warm.First}\n{server.Tail()}");
@@ -55,6 +56,7 @@ static class IngestScenario
         var begin = Stopwatch.GetTimestamp();
         var run = await PostAllAsync(api, load, connections, latencies, ct);
         var wall = Stopwatch.GetElapsedTime(begin);
+        server.EnsureRunning($"ingest ({run.Failed} of {load.Bodies.Count} requests failed; first: {run.First})");
         var after = ProcStats.Sample(server.Pid);
         var harnessAfter = ProcStats.Sample(Environment.ProcessId);
 
