@@ -2,51 +2,101 @@ using System.Collections.Concurrent;
 
 namespace Guardia.Core.Alerts;
 
-/// <summary>Shares one string instance among equal label names and values, so that a hundred thousand alerts
-/// with <c>job="node"</c> hold one <c>"node"</c>.</summary>
-/// <remarks>The pool is bounded: when full it starts over, so high-cardinality values (instance, id) cannot
-/// grow it without limit while frequent values are re-added on their next sighting.</remarks>
+/// <summary>Shares one string instance among equal label names, and among equal values of low-cardinality
+/// labels, so that a hundred thousand alerts with <c>job="node"</c> hold one <c>"node"</c>.</summary>
+/// <remarks>Each label name keeps its own small value pool. A name whose pool overflows (instance, id,
+/// summary...) is marked high-cardinality and its values are no longer pooled: looking them up would
+/// cost time and the pool would only hold strings that are never shared.</remarks>
 public sealed class LabelStringPool
 {
-    readonly int _capacity;
+    readonly int _maxNames;
+    readonly int _maxValuesPerName;
     readonly int _maxLength;
-    ConcurrentDictionary<string, string> _pool;
+    readonly ConcurrentDictionary<string, ValuePool> _names = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, ValuePool>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
+    int _nameCount;
 
-    /// <summary>Creates a pool holding at most <paramref name="capacity"/> strings of at most <paramref name="maxLength"/> chars.</summary>
-    public LabelStringPool(int capacity = 16384, int maxLength = 128)
+    /// <summary>The values seen for one label name.</summary>
+    public sealed class ValuePool
     {
-        _capacity = capacity;
+        readonly ConcurrentDictionary<string, string> _values = new(StringComparer.Ordinal);
+        readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        int _count;
+        volatile bool _highCardinality;
+
+        internal ValuePool(string name)
+        {
+            Name = name;
+            _lookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        /// <summary>The pooled label name.</summary>
+        public string Name { get; }
+
+        /// <summary>True once the name has shown more distinct values than the pool keeps.</summary>
+        public bool IsHighCardinality => _highCardinality;
+
+        internal string Get(ReadOnlySpan<char> value, int maxValues, int maxLength)
+        {
+            if (value.Length == 0)
+            {
+                return string.Empty;
+            }
+            if (_highCardinality || value.Length > maxLength)
+            {
+                return new string(value);
+            }
+            if (_lookup.TryGetValue(value, out var existing))
+            {
+                return existing;
+            }
+            var s = new string(value);
+            if (Interlocked.Increment(ref _count) > maxValues)
+            {
+                _highCardinality = true;
+                _values.Clear();
+                return s;
+            }
+            return _values.GetOrAdd(s, s);
+        }
+    }
+
+    /// <summary>Creates a pool; <paramref name="maxValuesPerName"/> distinct values make a name high-cardinality.</summary>
+    public LabelStringPool(int maxNames = 4096, int maxValuesPerName = 512, int maxLength = 256)
+    {
+        _maxNames = maxNames;
+        _maxValuesPerName = maxValuesPerName;
         _maxLength = maxLength;
-        _pool = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The process-wide pool.</summary>
     public static LabelStringPool Shared { get; } = new();
 
-    /// <summary>Returns the pooled string equal to <paramref name="chars"/>, allocating only on first sight.</summary>
-    public string Get(ReadOnlySpan<char> chars)
+    /// <summary>Returns the value pool of a label name, creating it on first sight (while names are bounded).</summary>
+    public ValuePool? ForName(ReadOnlySpan<char> name)
     {
-        if (chars.Length == 0)
+        if (_nameLookup.TryGetValue(name, out var pool))
         {
-            return string.Empty;
+            return pool;
         }
-        if (chars.Length > _maxLength)
+        if (name.Length > _maxLength || Volatile.Read(ref _nameCount) >= _maxNames)
         {
-            return new string(chars);
+            return null;
         }
-        var pool = _pool;
-        var lookup = pool.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(chars, out var existing))
+        var created = new ValuePool(new string(name));
+        var winner = _names.GetOrAdd(created.Name, created);
+        if (ReferenceEquals(winner, created))
         {
-            return existing;
+            Interlocked.Increment(ref _nameCount);
         }
-        var s = new string(chars);
-        if (pool.Count >= _capacity)
-        {
-            // Start over rather than evict piecemeal: cheap, bounded, and frequent strings come right back.
-            _pool = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-            return s;
-        }
-        return pool.GetOrAdd(s, s);
+        return winner;
     }
+
+    /// <summary>Returns the pooled form of a label name.</summary>
+    public string Name(ReadOnlySpan<char> name) => ForName(name)?.Name ?? new string(name);
+
+    /// <summary>Returns the pooled form of a value of <paramref name="name"/>.</summary>
+    public string Value(ValuePool? name, ReadOnlySpan<char> value) =>
+        name is null ? (value.Length == 0 ? string.Empty : new string(value)) : name.Get(value, _maxValuesPerName, _maxLength);
 }

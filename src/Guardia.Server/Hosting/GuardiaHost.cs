@@ -89,7 +89,11 @@ static class GuardiaHost
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardia");
         var loadStarted = time.GetTimestamp();
         await store.LoadAsync(ct);
-        logger.LogInformation("Restored {Count} alerts from {Path} in {Ms:F0} ms", store.Count, options.StoragePath, time.GetElapsedTime(loadStarted).TotalMilliseconds);
+        // The journal does not record collections; alerts resolved past retention are dropped here instead.
+        var loadedAt = time.GetUtcNow();
+        var expired = await store.CollectResolvedAsync(loadedAt, loadedAt - options.Retention);
+        logger.LogInformation("Restored {Count} alerts ({Expired} past retention dropped) from {Path} in {Ms:F0} ms",
+            store.Count, expired, options.StoragePath, time.GetElapsedTime(loadStarted).TotalMilliseconds);
 
         app.UseHttpMetrics();
         app.MapAlertEndpoints();

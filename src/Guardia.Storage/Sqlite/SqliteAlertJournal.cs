@@ -7,65 +7,114 @@ namespace Guardia.Storage.Sqlite;
 
 /// <summary>The alert journal on SQLite, with group commit: writes queued while a transaction is being
 /// committed are gathered into the next one, so concurrent requests share one fsync.</summary>
+/// <remarks>Each commit appends one segment row holding all the alert versions it writes. The journal
+/// remembers which segment holds the latest version of each fingerprint; when superseded versions
+/// outnumber live ones, mostly-dead segments are rewritten. Forgetting an alert (after its retention) is
+/// not written: on load the store drops alerts resolved past retention anyway.</remarks>
 public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
 {
     readonly SqliteConnection _connection;
     readonly Lock _lock = new();
     readonly SemaphoreSlim _signal = new(0);
-    readonly Task _writer;
     readonly CancellationTokenSource _stop = new();
     readonly LabelStringPool _pool;
-    List<Alert> _upserts = [];
-    List<Fingerprint> _deletes = [];
+    readonly Dictionary<ulong, long> _latest = [];
+    readonly Dictionary<long, Segment> _segments = [];
+    Task? _writer;
+    List<(ulong Fingerprint, Alert? Alert)> _pending = [];
     TaskCompletionSource _batch = NewBatch();
+    long _nextSeq = 1;
+    long _stored;
     bool _signalled;
     bool _stopped;
 
-    /// <summary>Called after each commit with the number of rows written and the commit duration.</summary>
+    sealed class Segment(int stored)
+    {
+        public int Stored { get; set; } = stored;
+
+        public int Live { get; set; }
+    }
+
+    /// <summary>Called after each commit with the number of alert versions written and the commit duration.</summary>
     public Action<int, TimeSpan>? Committed { get; set; }
 
-    /// <summary>Opens the journal over an open, migrated connection and starts the writer.</summary>
+    /// <summary>Called after each compaction with the number of segments rewritten or dropped.</summary>
+    public Action<int>? Compacted { get; set; }
+
+    /// <summary>Compaction starts when superseded versions exceed this many plus half the live ones.</summary>
+    public int CompactionSlack { get; init; } = 20_000;
+
+    /// <summary>Opens the journal over an open, migrated connection.</summary>
     public SqliteAlertJournal(SqliteConnection connection, LabelStringPool? pool = null)
     {
         _connection = connection;
         _pool = pool ?? LabelStringPool.Shared;
-        _writer = Task.Run(WriteLoopAsync);
     }
 
     static TaskCompletionSource NewBatch() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The number of live alerts the journal holds.</summary>
+    public int LiveCount => _latest.Count;
+
+    /// <summary>The number of segment rows on disk.</summary>
+    public int SegmentCount => _segments.Count;
+
     /// <inheritdoc/>
     public Task<IReadOnlyList<Alert>> LoadAsync(CancellationToken ct)
     {
-        var result = new List<Alert>();
-        lock (_connection)
+        if (_writer is not null)
         {
-            using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT body, starts_at, ends_at, updated_at, timeout FROM alerts;";
+            throw new InvalidOperationException("The journal is loaded once, before the first write.");
+        }
+        var alerts = new Dictionary<ulong, Alert>();
+        using (var cmd = _connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT seq, body FROM alert_segments ORDER BY seq;";
             using var reader = cmd.ExecuteReader();
             while (reader.Read())
             {
                 ct.ThrowIfCancellationRequested();
-                var body = (byte[])reader.GetValue(0);
-                var (labels, annotations, url) = AlertCodec.ReadBody(body, _pool);
-                result.Add(new Alert
+                var seq = reader.GetInt64(0);
+                using var stream = reader.GetStream(1);
+                var body = new byte[stream.Length];
+                stream.ReadExactly(body);
+                var segment = AlertCodec.ReadSegment(body, _pool);
+                _segments[seq] = new Segment(segment.Count);
+                _stored += segment.Count;
+                foreach (var a in segment)
                 {
-                    Labels = labels,
-                    Annotations = annotations,
-                    GeneratorUrl = url,
-                    StartsAt = FromTicks(reader.GetInt64(1)),
-                    EndsAt = FromTicks(reader.GetInt64(2)),
-                    UpdatedAt = FromTicks(reader.GetInt64(3)),
-                    Timeout = reader.GetInt64(4) != 0,
-                });
+                    Track(a.Fingerprint.Value, seq);
+                    alerts[a.Fingerprint.Value] = a;
+                }
+                _nextSeq = seq + 1;
             }
         }
-        return Task.FromResult<IReadOnlyList<Alert>>(result);
+        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+        return Task.FromResult<IReadOnlyList<Alert>>([.. alerts.Values]);
     }
 
-    static DateTimeOffset FromTicks(long ticks) => ticks == 0 ? default : new DateTimeOffset(ticks, TimeSpan.Zero);
+    /// <summary>Marks <paramref name="seq"/> as holding the latest version of <paramref name="fp"/>.</summary>
+    void Track(ulong fp, long seq)
+    {
+        if (_latest.TryGetValue(fp, out var old))
+        {
+            if (old == seq)
+            {
+                return;
+            }
+            _segments[old].Live--;
+        }
+        _latest[fp] = seq;
+        _segments[seq].Live++;
+    }
 
-    static long ToTicks(DateTimeOffset t) => t == default ? 0 : t.UtcTicks;
+    void Forget(ulong fp)
+    {
+        if (_latest.Remove(fp, out var old))
+        {
+            _segments[old].Live--;
+        }
+    }
 
     /// <inheritdoc/>
     public Task Enqueue(IReadOnlyList<Alert> upserts, IReadOnlyList<Fingerprint> deletes)
@@ -73,8 +122,18 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_stopped, this);
-            _upserts.AddRange(upserts);
-            _deletes.AddRange(deletes);
+            if (_writer is null)
+            {
+                throw new InvalidOperationException("Load the journal before writing to it.");
+            }
+            foreach (var a in upserts)
+            {
+                _pending.Add((a.Fingerprint.Value, a));
+            }
+            foreach (var fp in deletes)
+            {
+                _pending.Add((fp.Value, null));
+            }
             if (!_signalled)
             {
                 _signalled = true;
@@ -86,19 +145,7 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
 
     async Task WriteLoopAsync()
     {
-        var body = new ArrayBufferWriter<byte>(512);
-        using var upsert = _connection.CreateCommand();
-        upsert.CommandText = "INSERT OR REPLACE INTO alerts (fingerprint, body, starts_at, ends_at, updated_at, timeout) VALUES ($fp, $body, $s, $e, $u, $t);";
-        var pFp = upsert.Parameters.Add("$fp", SqliteType.Integer);
-        var pBody = upsert.Parameters.Add("$body", SqliteType.Blob);
-        var pS = upsert.Parameters.Add("$s", SqliteType.Integer);
-        var pE = upsert.Parameters.Add("$e", SqliteType.Integer);
-        var pU = upsert.Parameters.Add("$u", SqliteType.Integer);
-        var pT = upsert.Parameters.Add("$t", SqliteType.Integer);
-        using var delete = _connection.CreateCommand();
-        delete.CommandText = "DELETE FROM alerts WHERE fingerprint = $fp;";
-        var pDel = delete.Parameters.Add("$fp", SqliteType.Integer);
-
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         while (true)
         {
             try
@@ -109,52 +156,28 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
             {
                 // Drain whatever was queued before the stop, then leave.
             }
-            List<Alert> upserts;
-            List<Fingerprint> deletes;
+            List<(ulong Fingerprint, Alert? Alert)> pending;
             TaskCompletionSource batch;
             lock (_lock)
             {
-                (upserts, _upserts) = (_upserts, []);
-                (deletes, _deletes) = (_deletes, []);
+                (pending, _pending) = (_pending, []);
                 (batch, _batch) = (_batch, NewBatch());
                 _signalled = false;
             }
-            if (upserts.Count + deletes.Count > 0)
+            if (pending.Count > 0)
             {
                 try
                 {
                     var started = Stopwatch.GetTimestamp();
-                    lock (_connection)
-                    {
-                        using var tx = _connection.BeginTransaction();
-                        upsert.Transaction = tx;
-                        delete.Transaction = tx;
-                        foreach (var a in upserts)
-                        {
-                            body.ResetWrittenCount();
-                            AlertCodec.WriteBody(a, body);
-                            pFp.Value = unchecked((long)a.Fingerprint.Value);
-                            pBody.Value = body.WrittenSpan.ToArray();
-                            pS.Value = ToTicks(a.StartsAt);
-                            pE.Value = ToTicks(a.EndsAt);
-                            pU.Value = ToTicks(a.UpdatedAt);
-                            pT.Value = a.Timeout ? 1L : 0L;
-                            upsert.ExecuteNonQuery();
-                        }
-                        foreach (var fp in deletes)
-                        {
-                            pDel.Value = unchecked((long)fp.Value);
-                            delete.ExecuteNonQuery();
-                        }
-                        tx.Commit();
-                    }
-                    Committed?.Invoke(upserts.Count + deletes.Count, Stopwatch.GetElapsedTime(started));
+                    var written = Commit(pending, buffer);
+                    Committed?.Invoke(written, Stopwatch.GetElapsedTime(started));
                     batch.TrySetResult();
                 }
                 catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
                 {
                     batch.TrySetException(ex);
                 }
+                MaybeCompact(buffer);
             }
             else
             {
@@ -164,7 +187,7 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
             {
                 lock (_lock)
                 {
-                    if (_upserts.Count + _deletes.Count == 0)
+                    if (_pending.Count == 0)
                     {
                         _stopped = true;
                         _batch.TrySetResult();
@@ -175,11 +198,170 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
         }
     }
 
+    int Commit(List<(ulong Fingerprint, Alert? Alert)> pending, ArrayBufferWriter<byte> buffer)
+    {
+        var upserts = 0;
+        foreach (var (_, a) in pending)
+        {
+            if (a is not null)
+            {
+                upserts++;
+            }
+        }
+        var seq = _nextSeq;
+        if (upserts > 0)
+        {
+            buffer.ResetWrittenCount();
+            AlertCodec.WriteCount(upserts, buffer);
+            foreach (var (_, a) in pending)
+            {
+                if (a is not null)
+                {
+                    AlertCodec.WriteAlert(a, buffer);
+                }
+            }
+            using var tx = _connection.BeginTransaction();
+            InsertSegment(seq, upserts, buffer.WrittenSpan, tx);
+            tx.Commit();
+            _nextSeq++;
+            _segments[seq] = new Segment(upserts);
+            _stored += upserts;
+        }
+        // Replay in call order, so that a forget followed by a new version of the same alert keeps it.
+        foreach (var (fp, a) in pending)
+        {
+            if (a is null)
+            {
+                Forget(fp);
+            }
+            else
+            {
+                Track(fp, seq);
+            }
+        }
+        return upserts;
+    }
+
+    void InsertSegment(long seq, int count, ReadOnlySpan<byte> body, SqliteTransaction tx)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO alert_segments (seq, alerts, body) VALUES ($seq, $n, $body);";
+        cmd.Parameters.AddWithValue("$seq", seq);
+        cmd.Parameters.AddWithValue("$n", count);
+        cmd.Parameters.Add("$body", SqliteType.Blob).Value = body.ToArray();
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Rewrites mostly-dead segments once superseded versions outweigh live ones.</summary>
+    void MaybeCompact(ArrayBufferWriter<byte> buffer)
+    {
+        var live = _latest.Count;
+        if (_stored - live <= CompactionSlack + (live / 2))
+        {
+            return;
+        }
+        try
+        {
+            var victims = new List<long>();
+            foreach (var (seq, s) in _segments)
+            {
+                if (s.Live * 2 <= s.Stored)
+                {
+                    victims.Add(seq);
+                }
+            }
+            victims.Sort();
+            var survivors = new List<Alert>();
+            using var tx = _connection.BeginTransaction();
+            using (var read = _connection.CreateCommand())
+            {
+                read.Transaction = tx;
+                read.CommandText = "SELECT body FROM alert_segments WHERE seq = $seq;";
+                var p = read.Parameters.Add("$seq", SqliteType.Integer);
+                foreach (var seq in victims)
+                {
+                    if (_segments[seq].Live == 0)
+                    {
+                        continue;
+                    }
+                    p.Value = seq;
+                    var body = (byte[])read.ExecuteScalar()!;
+                    foreach (var a in AlertCodec.ReadSegment(body, _pool))
+                    {
+                        if (_latest.TryGetValue(a.Fingerprint.Value, out var at) && at == seq)
+                        {
+                            survivors.Add(a);
+                        }
+                    }
+                }
+            }
+            // A segment can hold two versions of one alert; only the last one written is live.
+            var last = new Dictionary<ulong, Alert>(survivors.Count);
+            foreach (var a in survivors)
+            {
+                last[a.Fingerprint.Value] = a;
+            }
+            var newSeq = _nextSeq;
+            if (last.Count > 0)
+            {
+                buffer.ResetWrittenCount();
+                AlertCodec.WriteCount(last.Count, buffer);
+                foreach (var a in last.Values)
+                {
+                    AlertCodec.WriteAlert(a, buffer);
+                }
+                InsertSegment(newSeq, last.Count, buffer.WrittenSpan, tx);
+            }
+            using (var delete = _connection.CreateCommand())
+            {
+                delete.Transaction = tx;
+                delete.CommandText = "DELETE FROM alert_segments WHERE seq = $seq;";
+                var p = delete.Parameters.Add("$seq", SqliteType.Integer);
+                foreach (var seq in victims)
+                {
+                    p.Value = seq;
+                    delete.ExecuteNonQuery();
+                }
+            }
+            tx.Commit();
+            foreach (var seq in victims)
+            {
+                _stored -= _segments[seq].Stored;
+                _segments.Remove(seq);
+            }
+            if (last.Count > 0)
+            {
+                _nextSeq++;
+                _segments[newSeq] = new Segment(last.Count);
+                _stored += last.Count;
+                foreach (var fp in last.Keys)
+                {
+                    _latest[fp] = newSeq;
+                    _segments[newSeq].Live++;
+                }
+            }
+            Compacted?.Invoke(victims.Count);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException)
+        {
+            // Compaction is an optimisation: the old segments stay valid, try again after the next commit.
+            Compacted?.Invoke(-1);
+        }
+    }
+
     /// <summary>Commits what is queued, stops the writer and closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _writer;
+        if (_writer is not null)
+        {
+            await _writer;
+        }
+        else
+        {
+            _stopped = true;
+        }
         _connection.Dispose();
         _stop.Dispose();
         _signal.Dispose();

@@ -26,9 +26,9 @@ public sealed class AlertStoreOnSqliteTests : IDisposable
         UpdatedAt = T0.AddMinutes(updatedMin),
     };
 
-    async Task<(AlertStore Store, SqliteAlertJournal Journal)> OpenAsync()
+    async Task<(AlertStore Store, SqliteAlertJournal Journal)> OpenAsync(int compactionSlack = 20_000)
     {
-        var journal = new SqliteAlertJournal(SqliteDatabase.Open(_dir));
+        var journal = new SqliteAlertJournal(SqliteDatabase.Open(_dir)) { CompactionSlack = compactionSlack };
         var store = new AlertStore(journal);
         await store.LoadAsync(CancellationToken.None);
         return (store, journal);
@@ -79,7 +79,7 @@ public sealed class AlertStoreOnSqliteTests : IDisposable
     }
 
     [Fact]
-    public async Task CollectResolved_RemovesOnlyAlertsResolvedBeforeTheCutoff_AndTheRemovalIsDurable()
+    public async Task CollectResolved_RemovesOnlyAlertsResolvedBeforeTheCutoff_AndTheyStayGoneAfterRestart()
     {
         var (store, journal) = await OpenAsync();
         await store.PutAsync([Make("Old", 0, 10), Make("Recent", 0, 100), Make("Firing", 0, 500)], T0);
@@ -87,8 +87,10 @@ public sealed class AlertStoreOnSqliteTests : IDisposable
         Assert.Equal(1, await store.CollectResolvedAsync(now, cutoff: T0.AddMinutes(50)));
         await journal.DisposeAsync();
 
+        // Collections are not journaled: a restarted server collects again right after loading.
         var (again, journal2) = await OpenAsync();
         await using var _ = journal2;
+        Assert.Equal(1, await again.CollectResolvedAsync(now, cutoff: T0.AddMinutes(50)));
         Assert.Equal(2, again.Count);
         Assert.Null(again.Get(Make("Old", 0, 0).Fingerprint));
     }
@@ -108,6 +110,71 @@ public sealed class AlertStoreOnSqliteTests : IDisposable
         });
         await store.PutAsync([Make("L1", 0, 10), Make("L2", 0, 10)], T0);
         Assert.Equal(["L1", "L2"], seen.Order().ToArray());
+    }
+
+    [Fact]
+    public async Task Compaction_KeepsTheLatestVersionOfEveryAlert_AndDropsSupersededSegments()
+    {
+        var (store, journal) = await OpenAsync(compactionSlack: 10);
+        var compactions = 0;
+        journal.Compacted = n => Interlocked.Increment(ref compactions);
+        for (var round = 0; round < 6; round++)
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                // Disjoint episodes, so each version replaces the previous one outright.
+                await store.PutAsync([Make($"K{i}", round * 100, (round * 100) + 50, round)], T0.AddMinutes(round * 100));
+            }
+        }
+        var segments = journal.SegmentCount;
+        await journal.DisposeAsync();
+        Assert.True(compactions > 0, "compaction never ran");
+        Assert.True(segments < 6 * 50, $"{segments} segments left");
+
+        var (again, journal2) = await OpenAsync();
+        await using var _ = journal2;
+        Assert.Equal(50, again.Count);
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(T0.AddMinutes(500), again.Get(Make($"K{i}", 0, 0).Fingerprint)!.StartsAt);
+        }
+    }
+
+    [Fact]
+    public async Task ForgetThenPut_InOneBatch_KeepsTheNewVersion()
+    {
+        var (store, journal) = await OpenAsync(compactionSlack: 0);
+        var a = Make("Again", 0, 10);
+        await store.PutAsync([a], T0);
+        // Collection and a new version race into the same group commit.
+        var collect = store.CollectResolvedAsync(T0.AddMinutes(100), T0.AddMinutes(50));
+        var put = store.PutAsync([Make("Again", 200, 300, 5)], T0.AddMinutes(100));
+        await Task.WhenAll(collect, put);
+        for (var i = 0; i < 20; i++)
+        {
+            await store.PutAsync([Make($"Filler{i}", 200, 300)], T0.AddMinutes(100));
+        }
+        await journal.DisposeAsync();
+
+        var (again, journal2) = await OpenAsync();
+        await using var _ = journal2;
+        Assert.Equal(T0.AddMinutes(200), again.Get(a.Fingerprint)!.StartsAt);
+    }
+
+    [Fact]
+    public async Task Load_Refuses_WhenASegmentIsCorrupt()
+    {
+        var (store, journal) = await OpenAsync();
+        await store.PutAsync([Make("X", 0, 10)], T0);
+        await journal.DisposeAsync();
+        using (var c = SqliteDatabase.Open(_dir))
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "UPDATE alert_segments SET body = substr(body, 1, 12);";
+            cmd.ExecuteNonQuery();
+        }
+        await using var broken = new SqliteAlertJournal(SqliteDatabase.Open(_dir));
+        await Assert.ThrowsAsync<InvalidDataException>(() => broken.LoadAsync(CancellationToken.None));
     }
 
     [Fact]

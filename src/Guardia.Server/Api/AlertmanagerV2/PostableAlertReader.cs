@@ -82,6 +82,7 @@ static class PostableAlertReader
         var annotations = LabelSet.Empty;
         DateTimeOffset startsAt = default, endsAt = default;
         string? generatorUrl = null;
+        Span<char> urlBuffer = stackalloc char[256];
         while (true)
         {
             reader.Read();
@@ -128,11 +129,12 @@ static class PostableAlertReader
                 {
                     return (null, Malformed(body, reader, $"alerts[{index}].{name}: expected an RFC 3339 date-time string, found {Describe(reader.TokenType)}"));
                 }
-                var text = reader.GetString()!;
-                if (!TryParseTime(text, out var t))
+                if (!reader.TryGetDateTimeOffset(out var t) && !TryParseTime(reader.GetString()!, out t))
                 {
+                    var text = reader.GetString();
                     return (null, Malformed(body, reader, $"alerts[{index}].{name}: \"{text}\" is not an RFC 3339 date-time (e.g. 2026-01-02T15:04:05Z)"));
                 }
+                t = t.ToUniversalTime();
                 if (name == "startsAt")
                 {
                     startsAt = t;
@@ -153,7 +155,8 @@ static class PostableAlertReader
                 {
                     return (null, Malformed(body, reader, $"alerts[{index}].generatorURL: expected a string, found {Describe(reader.TokenType)}"));
                 }
-                generatorUrl = reader.GetString();
+                var longUrl = Decode(ref reader, urlBuffer, out var urlLength);
+                generatorUrl = longUrl ?? pool.Value(pool.ForName("__url__"), urlBuffer[..urlLength]);
                 if (!string.IsNullOrEmpty(generatorUrl) && !IsUri(generatorUrl))
                 {
                     return (null, new BodyError(422, 601, $"{index}.generatorURL in body must be of type uri: \"{generatorUrl}\""));
@@ -170,35 +173,48 @@ static class PostableAlertReader
 
     static (LabelSet?, BodyError?) ReadLabelSet(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, string what, LabelStringPool pool)
     {
-        var pairs = new List<KeyValuePair<string, string>>(8);
+        var pairs = new string[16];
+        var count = 0;
         Span<char> buffer = stackalloc char[256];
         while (true)
         {
             reader.Read();
             if (reader.TokenType == JsonTokenType.EndObject)
             {
-                return (LabelSet.From(pairs), null);
+                return (LabelSet.FromPairs(pairs, count), null);
             }
-            var name = ReadPooled(ref reader, buffer, pool);
+            var longName = Decode(ref reader, buffer, out var nameLength);
+            var names = pool.ForName(longName is null ? buffer[..nameLength] : longName);
+            var name = names?.Name ?? longName ?? new string(buffer[..nameLength]);
             reader.Read();
             if (reader.TokenType != JsonTokenType.String)
             {
                 return (null, Malformed(body, reader, $"alerts[{index}].{what}[\"{name}\"]: expected a string value, found {Describe(reader.TokenType)}"));
             }
-            var value = ReadPooled(ref reader, buffer, pool);
-            pairs.Add(new(name, value));
+            var longValue = Decode(ref reader, buffer, out var valueLength);
+            var value = longValue ?? pool.Value(names, buffer[..valueLength]);
+            if ((count + 1) * 2 > pairs.Length)
+            {
+                Array.Resize(ref pairs, pairs.Length * 2);
+            }
+            pairs[count * 2] = name;
+            pairs[(count * 2) + 1] = value;
+            count++;
         }
     }
 
-    static string ReadPooled(ref Utf8JsonReader reader, scoped Span<char> buffer, LabelStringPool pool)
+    /// <summary>Decodes the current string token into <paramref name="buffer"/> and returns null with its
+    /// length; when it does not fit, or is escaped, returns the decoded string instead.</summary>
+    static string? Decode(ref Utf8JsonReader reader, scoped Span<char> buffer, out int length)
     {
         if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= buffer.Length)
         {
-            var n = Encoding.UTF8.GetChars(reader.ValueSpan, buffer);
-            return pool.Get(buffer[..n]);
+            length = Encoding.UTF8.GetChars(reader.ValueSpan, buffer);
+            return null;
         }
-        var s = reader.GetString()!;
-        return s.Length <= 128 ? pool.Get(s) : s;
+        var whole = reader.GetString()!;
+        length = whole.Length;
+        return whole;
     }
 
     static bool IsUri(string s) =>

@@ -1,10 +1,8 @@
--- Alerts by fingerprint. The fingerprint is the rowid (no secondary index to maintain on the hot path);
--- body holds labels, annotations and generator URL (see AlertCodec); times are UTC ticks.
-CREATE TABLE alerts (
-    fingerprint INTEGER PRIMARY KEY,
-    body        BLOB    NOT NULL,
-    starts_at   INTEGER NOT NULL,
-    ends_at     INTEGER NOT NULL,
-    updated_at  INTEGER NOT NULL,
-    timeout     INTEGER NOT NULL
+-- The alert journal: one row per group commit, holding every alert version written by that commit
+-- (see AlertCodec.WriteSegment). Appending one row per commit keeps the write sequential and the
+-- SQLite work per alert tiny; superseded versions are compacted away in the background.
+CREATE TABLE alert_segments (
+    seq    INTEGER PRIMARY KEY,
+    alerts INTEGER NOT NULL,
+    body   BLOB    NOT NULL
 );
