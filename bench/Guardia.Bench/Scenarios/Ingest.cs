@@ -33,8 +33,11 @@ sealed record IngestResult(
 /// </summary>
 static class IngestScenario
 {
-    /// <summary>Warm-up requests per connection: enough to open every connection and JIT the server's path.</summary>
-    const int WarmupRequestsPerConnection = 8;
+    /// <summary>Warm-up requests per connection: enough to open every connection and let a JIT-compiled
+    /// server reach steady state (.NET's tiered compilation re-compiles hot methods after ~30 calls, in the
+    /// background); a Go binary gains nothing from it but gets the same requests, so the figures compare
+    /// long-running servers.</summary>
+    const int WarmupRequestsPerConnection = 40;
 
     public static async Task<IngestResult> RunAsync(ServerProcess server, Workload load, int batchSize, int connections, CancellationToken ct)
     {
@@ -47,8 +50,8 @@ static class IngestScenario
         {
             throw new BenchException($"{server.Command.Name} rejected warm-up requests ({warm.Failed} of {warmup.Bodies.Count}): {warm.First}\n{server.Tail()}");
         }
-        // Let the warm-up's garbage settle so that "idle" means idle.
-        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        // Let the warm-up's garbage settle and background re-compilation finish, so that "idle" means idle.
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
         var idle = ProcStats.Sample(server.Pid);
         var harnessIdle = ProcStats.Sample(Environment.ProcessId);
 

@@ -9,7 +9,11 @@ public sealed class AlertStore
     readonly List<Action<IReadOnlyList<Alert>>> _listeners = [];
 
     /// <summary>Creates an empty store over <paramref name="journal"/>; call <see cref="LoadAsync"/> before use.</summary>
-    public AlertStore(IAlertJournal journal) => _journal = journal;
+    public AlertStore(IAlertJournal journal)
+    {
+        _journal = journal;
+        _journal.Attach(Snapshot);
+    }
 
     /// <summary>The number of alerts held, resolved ones included until collected.</summary>
     public int Count
@@ -73,7 +77,7 @@ public sealed class AlertStore
                 _alerts[fp] = alert;
                 stored[i] = alert;
             }
-            committed = _journal.Enqueue(stored, []);
+            committed = _journal.Enqueue(stored);
             listeners = [.. _listeners];
         }
         await committed;
@@ -104,30 +108,25 @@ public sealed class AlertStore
     }
 
     /// <summary>Removes alerts that resolved before <paramref name="cutoff"/>; returns how many were collected.</summary>
-    public async Task<int> CollectResolvedAsync(DateTimeOffset now, DateTimeOffset cutoff)
+    /// <remarks>Collections are not journaled: the journal compacts from live snapshots, and a restarted
+    /// server collects again right after loading, so an alert past retention never comes back.</remarks>
+    public int CollectResolved(DateTimeOffset now, DateTimeOffset cutoff)
     {
-        var dead = new List<Fingerprint>();
-        Task committed;
+        var dead = new List<ulong>();
         lock (_lock)
         {
             foreach (var (fp, alert) in _alerts)
             {
                 if (alert.ResolvedAt(now) && alert.EndsAt < cutoff)
                 {
-                    dead.Add(new Fingerprint(fp));
+                    dead.Add(fp);
                 }
-            }
-            if (dead.Count == 0)
-            {
-                return 0;
             }
             foreach (var fp in dead)
             {
-                _alerts.Remove(fp.Value);
+                _alerts.Remove(fp);
             }
-            committed = _journal.Enqueue([], dead);
         }
-        await committed;
         return dead.Count;
     }
 }

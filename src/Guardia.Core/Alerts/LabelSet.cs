@@ -65,10 +65,10 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
     }
 
     /// <summary>Builds a set from <paramref name="count"/> name/value pairs laid out alternately in
-    /// <paramref name="pairs"/>, in arrival order; a later duplicate name wins. Takes ownership of the array.</summary>
-    /// <remarks>The ingest path: an insertion sort on the pair array (label sets are small) and no other allocation
-    /// unless duplicates must be removed.</remarks>
-    public static LabelSet FromPairs(string[] pairs, int count)
+    /// <paramref name="scratch"/>, in arrival order; a later duplicate name wins. Sorts the scratch in place.</summary>
+    /// <remarks>The ingest path: an insertion sort (label sets are small) and exactly one allocation, the
+    /// set's own array.</remarks>
+    public static LabelSet FromPairs(Span<string> scratch, int count)
     {
         if (count == 0)
         {
@@ -77,40 +77,36 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
         // Stable insertion sort by name: among equal names the arrival order is kept, so the last one wins below.
         for (var i = 1; i < count; i++)
         {
-            var name = pairs[i * 2];
-            var value = pairs[(i * 2) + 1];
+            var name = scratch[i * 2];
+            var value = scratch[(i * 2) + 1];
             var j = i - 1;
-            while (j >= 0 && LabelNames.CompareUtf8(pairs[j * 2], name) > 0)
+            while (j >= 0 && LabelNames.CompareUtf8(scratch[j * 2], name) > 0)
             {
-                pairs[(j + 1) * 2] = pairs[j * 2];
-                pairs[((j + 1) * 2) + 1] = pairs[(j * 2) + 1];
+                scratch[(j + 1) * 2] = scratch[j * 2];
+                scratch[((j + 1) * 2) + 1] = scratch[(j * 2) + 1];
                 j--;
             }
-            pairs[(j + 1) * 2] = name;
-            pairs[((j + 1) * 2) + 1] = value;
+            scratch[(j + 1) * 2] = name;
+            scratch[((j + 1) * 2) + 1] = value;
         }
         var unique = count;
         for (var i = 1; i < count; i++)
         {
-            if (string.Equals(pairs[i * 2], pairs[(i - 1) * 2], StringComparison.Ordinal))
+            if (string.Equals(scratch[i * 2], scratch[(i - 1) * 2], StringComparison.Ordinal))
             {
                 unique--;
             }
-        }
-        if (unique == count && pairs.Length == count * 2)
-        {
-            return new LabelSet(pairs);
         }
         var result = new string[unique * 2];
         var k = 0;
         for (var i = 0; i < count; i++)
         {
-            if (i + 1 < count && string.Equals(pairs[(i + 1) * 2], pairs[i * 2], StringComparison.Ordinal))
+            if (i + 1 < count && string.Equals(scratch[(i + 1) * 2], scratch[i * 2], StringComparison.Ordinal))
             {
                 continue;
             }
-            result[k++] = pairs[i * 2];
-            result[k++] = pairs[(i * 2) + 1];
+            result[k++] = scratch[i * 2];
+            result[k++] = scratch[(i * 2) + 1];
         }
         return new LabelSet(result);
     }

@@ -91,7 +91,7 @@ static class GuardiaHost
         await store.LoadAsync(ct);
         // The journal does not record collections; alerts resolved past retention are dropped here instead.
         var loadedAt = time.GetUtcNow();
-        var expired = await store.CollectResolvedAsync(loadedAt, loadedAt - options.Retention);
+        var expired = store.CollectResolved(loadedAt, loadedAt - options.Retention);
         logger.LogInformation("Restored {Count} alerts ({Expired} past retention dropped) from {Path} in {Ms:F0} ms",
             store.Count, expired, options.StoragePath, time.GetElapsedTime(loadStarted).TotalMilliseconds);
 

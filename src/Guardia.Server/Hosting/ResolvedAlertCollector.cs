@@ -14,7 +14,7 @@ sealed class ResolvedAlertCollector(AlertStore store, ServeOptions options, Time
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var now = time.GetUtcNow();
-                var collected = await store.CollectResolvedAsync(now, now - options.Retention);
+                var collected = store.CollectResolved(now, now - options.Retention);
                 if (collected > 0)
                 {
                     metrics.AlertsCollected.Inc(collected);

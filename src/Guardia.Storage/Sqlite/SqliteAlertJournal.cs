@@ -7,42 +7,40 @@ namespace Guardia.Storage.Sqlite;
 
 /// <summary>The alert journal on SQLite, with group commit: writes queued while a transaction is being
 /// committed are gathered into the next one, so concurrent requests share one fsync.</summary>
-/// <remarks>Each commit appends one segment row holding all the alert versions it writes. The journal
-/// remembers which segment holds the latest version of each fingerprint; when superseded versions
-/// outnumber live ones, mostly-dead segments are rewritten. Forgetting an alert (after its retention) is
-/// not written: on load the store drops alerts resolved past retention anyway.</remarks>
+/// <remarks>Each commit appends one segment row holding all the alert versions it writes, so the write is
+/// sequential and SQLite's work per alert is tiny. Once the versions on disk outnumber twice the live
+/// alerts, the writer replaces every segment with a snapshot of the live alerts: taken on the writer, the
+/// snapshot contains every version already committed, and later versions land in later segments.</remarks>
 public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
 {
+    /// <summary>Live alerts per snapshot segment, which bounds the size of one blob.</summary>
+    const int SnapshotSegmentSize = 20_000;
+
     readonly SqliteConnection _connection;
     readonly Lock _lock = new();
     readonly SemaphoreSlim _signal = new(0);
     readonly CancellationTokenSource _stop = new();
     readonly LabelStringPool _pool;
-    readonly Dictionary<ulong, long> _latest = [];
-    readonly Dictionary<long, Segment> _segments = [];
+    readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    Func<IReadOnlyCollection<Alert>>? _liveAlerts;
     Task? _writer;
-    List<(ulong Fingerprint, Alert? Alert)> _pending = [];
+    SqliteCommand? _insert;
+    byte[] _blob = new byte[256 * 1024];
+    List<Alert> _pending = [];
     TaskCompletionSource _batch = NewBatch();
     long _nextSeq = 1;
     long _stored;
     bool _signalled;
     bool _stopped;
 
-    sealed class Segment(int stored)
-    {
-        public int Stored { get; set; } = stored;
-
-        public int Live { get; set; }
-    }
-
     /// <summary>Called after each commit with the number of alert versions written and the commit duration.</summary>
     public Action<int, TimeSpan>? Committed { get; set; }
 
-    /// <summary>Called after each compaction with the number of segments rewritten or dropped.</summary>
+    /// <summary>Called after each compaction with the number of live alerts written; -1 when it failed.</summary>
     public Action<int>? Compacted { get; set; }
 
-    /// <summary>Compaction starts when superseded versions exceed this many plus half the live ones.</summary>
-    public int CompactionSlack { get; init; } = 20_000;
+    /// <summary>Compaction starts when stored versions exceed twice the live alerts plus this slack.</summary>
+    public int CompactionSlack { get; init; } = 50_000;
 
     /// <summary>Opens the journal over an open, migrated connection.</summary>
     public SqliteAlertJournal(SqliteConnection connection, LabelStringPool? pool = null)
@@ -53,11 +51,11 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
 
     static TaskCompletionSource NewBatch() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The number of live alerts the journal holds.</summary>
-    public int LiveCount => _latest.Count;
+    /// <summary>The number of alert versions stored on disk.</summary>
+    public long StoredVersions => Interlocked.Read(ref _stored);
 
-    /// <summary>The number of segment rows on disk.</summary>
-    public int SegmentCount => _segments.Count;
+    /// <inheritdoc/>
+    public void Attach(Func<IReadOnlyCollection<Alert>> liveAlerts) => _liveAlerts = liveAlerts;
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Alert>> LoadAsync(CancellationToken ct)
@@ -76,14 +74,12 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
                 ct.ThrowIfCancellationRequested();
                 var seq = reader.GetInt64(0);
                 using var stream = reader.GetStream(1);
-                var body = new byte[stream.Length];
-                stream.ReadExactly(body);
-                var segment = AlertCodec.ReadSegment(body, _pool);
-                _segments[seq] = new Segment(segment.Count);
+                var body = stream.Length <= _blob.Length ? _blob : new byte[stream.Length];
+                stream.ReadExactly(body, 0, (int)stream.Length);
+                var segment = AlertCodec.ReadSegment(body.AsSpan(0, (int)stream.Length), _pool);
                 _stored += segment.Count;
                 foreach (var a in segment)
                 {
-                    Track(a.Fingerprint.Value, seq);
                     alerts[a.Fingerprint.Value] = a;
                 }
                 _nextSeq = seq + 1;
@@ -93,31 +89,8 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
         return Task.FromResult<IReadOnlyList<Alert>>([.. alerts.Values]);
     }
 
-    /// <summary>Marks <paramref name="seq"/> as holding the latest version of <paramref name="fp"/>.</summary>
-    void Track(ulong fp, long seq)
-    {
-        if (_latest.TryGetValue(fp, out var old))
-        {
-            if (old == seq)
-            {
-                return;
-            }
-            _segments[old].Live--;
-        }
-        _latest[fp] = seq;
-        _segments[seq].Live++;
-    }
-
-    void Forget(ulong fp)
-    {
-        if (_latest.Remove(fp, out var old))
-        {
-            _segments[old].Live--;
-        }
-    }
-
     /// <inheritdoc/>
-    public Task Enqueue(IReadOnlyList<Alert> upserts, IReadOnlyList<Fingerprint> deletes)
+    public Task Enqueue(IReadOnlyList<Alert> alerts)
     {
         lock (_lock)
         {
@@ -126,13 +99,9 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
             {
                 throw new InvalidOperationException("Load the journal before writing to it.");
             }
-            foreach (var a in upserts)
+            foreach (var a in alerts)
             {
-                _pending.Add((a.Fingerprint.Value, a));
-            }
-            foreach (var fp in deletes)
-            {
-                _pending.Add((fp.Value, null));
+                _pending.Add(a);
             }
             if (!_signalled)
             {
@@ -145,7 +114,6 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
 
     async Task WriteLoopAsync()
     {
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         while (true)
         {
             try
@@ -156,7 +124,7 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
             {
                 // Drain whatever was queued before the stop, then leave.
             }
-            List<(ulong Fingerprint, Alert? Alert)> pending;
+            List<Alert> pending;
             TaskCompletionSource batch;
             lock (_lock)
             {
@@ -169,15 +137,20 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
                 try
                 {
                     var started = Stopwatch.GetTimestamp();
-                    var written = Commit(pending, buffer);
-                    Committed?.Invoke(written, Stopwatch.GetElapsedTime(started));
+                    using (var tx = _connection.BeginTransaction())
+                    {
+                        WriteSegment(pending, tx);
+                        tx.Commit();
+                    }
+                    Interlocked.Add(ref _stored, pending.Count);
+                    Committed?.Invoke(pending.Count, Stopwatch.GetElapsedTime(started));
                     batch.TrySetResult();
                 }
                 catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
                 {
                     batch.TrySetException(ex);
                 }
-                MaybeCompact(buffer);
+                MaybeCompact();
             }
             else
             {
@@ -198,154 +171,88 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
         }
     }
 
-    int Commit(List<(ulong Fingerprint, Alert? Alert)> pending, ArrayBufferWriter<byte> buffer)
+    void WriteSegment(List<Alert> alerts, SqliteTransaction tx)
     {
-        var upserts = 0;
-        foreach (var (_, a) in pending)
+        _buffer.ResetWrittenCount();
+        AlertCodec.WriteCount(alerts.Count, _buffer);
+        foreach (var a in alerts)
         {
-            if (a is not null)
-            {
-                upserts++;
-            }
+            AlertCodec.WriteAlert(a, _buffer);
         }
-        var seq = _nextSeq;
-        if (upserts > 0)
+        if (_insert is null)
         {
-            buffer.ResetWrittenCount();
-            AlertCodec.WriteCount(upserts, buffer);
-            foreach (var (_, a) in pending)
-            {
-                if (a is not null)
-                {
-                    AlertCodec.WriteAlert(a, buffer);
-                }
-            }
-            using var tx = _connection.BeginTransaction();
-            InsertSegment(seq, upserts, buffer.WrittenSpan, tx);
-            tx.Commit();
-            _nextSeq++;
-            _segments[seq] = new Segment(upserts);
-            _stored += upserts;
+            _insert = _connection.CreateCommand();
+            _insert.CommandText = "INSERT INTO alert_segments (seq, alerts, body) VALUES ($seq, $n, $body);";
+            _insert.Parameters.Add("$seq", SqliteType.Integer);
+            _insert.Parameters.Add("$n", SqliteType.Integer);
+            _insert.Parameters.Add("$body", SqliteType.Blob);
         }
-        // Replay in call order, so that a forget followed by a new version of the same alert keeps it.
-        foreach (var (fp, a) in pending)
+        // One reusable blob array, bound with Size: copying each segment into a fresh array would put a
+        // large-object allocation (and soon a full GC) on every commit.
+        var body = _buffer.WrittenSpan;
+        if (_blob.Length < body.Length)
         {
-            if (a is null)
-            {
-                Forget(fp);
-            }
-            else
-            {
-                Track(fp, seq);
-            }
+            _blob = new byte[Math.Max(body.Length, _blob.Length * 2)];
         }
-        return upserts;
+        body.CopyTo(_blob);
+        _insert.Transaction = tx;
+        _insert.Parameters[0].Value = _nextSeq;
+        _insert.Parameters[1].Value = alerts.Count;
+        _insert.Parameters[2].Value = _blob;
+        _insert.Parameters[2].Size = body.Length;
+        _insert.ExecuteNonQuery();
+        _nextSeq++;
     }
 
-    void InsertSegment(long seq, int count, ReadOnlySpan<byte> body, SqliteTransaction tx)
+    /// <summary>Replaces every segment with a snapshot of the live alerts once stale versions dominate.</summary>
+    void MaybeCompact()
     {
-        using var cmd = _connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "INSERT INTO alert_segments (seq, alerts, body) VALUES ($seq, $n, $body);";
-        cmd.Parameters.AddWithValue("$seq", seq);
-        cmd.Parameters.AddWithValue("$n", count);
-        cmd.Parameters.Add("$body", SqliteType.Blob).Value = body.ToArray();
-        cmd.ExecuteNonQuery();
-    }
-
-    /// <summary>Rewrites mostly-dead segments once superseded versions outweigh live ones.</summary>
-    void MaybeCompact(ArrayBufferWriter<byte> buffer)
-    {
-        var live = _latest.Count;
-        if (_stored - live <= CompactionSlack + (live / 2))
+        if (_liveAlerts is null)
+        {
+            return;
+        }
+        var stored = Interlocked.Read(ref _stored);
+        if (stored <= CompactionSlack)
+        {
+            return;
+        }
+        var live = _liveAlerts();
+        if (stored <= (2L * live.Count) + CompactionSlack)
         {
             return;
         }
         try
         {
-            var victims = new List<long>();
-            foreach (var (seq, s) in _segments)
-            {
-                if (s.Live * 2 <= s.Stored)
-                {
-                    victims.Add(seq);
-                }
-            }
-            victims.Sort();
-            var survivors = new List<Alert>();
+            var lastOld = _nextSeq - 1;
             using var tx = _connection.BeginTransaction();
-            using (var read = _connection.CreateCommand())
+            var chunk = new List<Alert>(Math.Min(live.Count, SnapshotSegmentSize));
+            foreach (var a in live)
             {
-                read.Transaction = tx;
-                read.CommandText = "SELECT body FROM alert_segments WHERE seq = $seq;";
-                var p = read.Parameters.Add("$seq", SqliteType.Integer);
-                foreach (var seq in victims)
+                chunk.Add(a);
+                if (chunk.Count == SnapshotSegmentSize)
                 {
-                    if (_segments[seq].Live == 0)
-                    {
-                        continue;
-                    }
-                    p.Value = seq;
-                    var body = (byte[])read.ExecuteScalar()!;
-                    foreach (var a in AlertCodec.ReadSegment(body, _pool))
-                    {
-                        if (_latest.TryGetValue(a.Fingerprint.Value, out var at) && at == seq)
-                        {
-                            survivors.Add(a);
-                        }
-                    }
+                    WriteSegment(chunk, tx);
+                    chunk.Clear();
                 }
             }
-            // A segment can hold two versions of one alert; only the last one written is live.
-            var last = new Dictionary<ulong, Alert>(survivors.Count);
-            foreach (var a in survivors)
+            if (chunk.Count > 0)
             {
-                last[a.Fingerprint.Value] = a;
-            }
-            var newSeq = _nextSeq;
-            if (last.Count > 0)
-            {
-                buffer.ResetWrittenCount();
-                AlertCodec.WriteCount(last.Count, buffer);
-                foreach (var a in last.Values)
-                {
-                    AlertCodec.WriteAlert(a, buffer);
-                }
-                InsertSegment(newSeq, last.Count, buffer.WrittenSpan, tx);
+                WriteSegment(chunk, tx);
             }
             using (var delete = _connection.CreateCommand())
             {
                 delete.Transaction = tx;
-                delete.CommandText = "DELETE FROM alert_segments WHERE seq = $seq;";
-                var p = delete.Parameters.Add("$seq", SqliteType.Integer);
-                foreach (var seq in victims)
-                {
-                    p.Value = seq;
-                    delete.ExecuteNonQuery();
-                }
+                delete.CommandText = "DELETE FROM alert_segments WHERE seq <= $last;";
+                delete.Parameters.AddWithValue("$last", lastOld);
+                delete.ExecuteNonQuery();
             }
             tx.Commit();
-            foreach (var seq in victims)
-            {
-                _stored -= _segments[seq].Stored;
-                _segments.Remove(seq);
-            }
-            if (last.Count > 0)
-            {
-                _nextSeq++;
-                _segments[newSeq] = new Segment(last.Count);
-                _stored += last.Count;
-                foreach (var fp in last.Keys)
-                {
-                    _latest[fp] = newSeq;
-                    _segments[newSeq].Live++;
-                }
-            }
-            Compacted?.Invoke(victims.Count);
+            Interlocked.Exchange(ref _stored, live.Count);
+            Compacted?.Invoke(live.Count);
         }
         catch (Exception ex) when (ex is SqliteException or IOException)
         {
-            // Compaction is an optimisation: the old segments stay valid, try again after the next commit.
+            // Compaction is an optimisation: the old segments stay valid; try again after the next commit.
             Compacted?.Invoke(-1);
         }
     }
@@ -362,6 +269,7 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
         {
             _stopped = true;
         }
+        _insert?.Dispose();
         _connection.Dispose();
         _stop.Dispose();
         _signal.Dispose();

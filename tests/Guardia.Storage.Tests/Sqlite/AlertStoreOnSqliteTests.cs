@@ -84,13 +84,13 @@ public sealed class AlertStoreOnSqliteTests : IDisposable
         var (store, journal) = await OpenAsync();
         await store.PutAsync([Make("Old", 0, 10), Make("Recent", 0, 100), Make("Firing", 0, 500)], T0);
         var now = T0.AddMinutes(200);
-        Assert.Equal(1, await store.CollectResolvedAsync(now, cutoff: T0.AddMinutes(50)));
+        Assert.Equal(1, store.CollectResolved(now, cutoff: T0.AddMinutes(50)));
         await journal.DisposeAsync();
 
         // Collections are not journaled: a restarted server collects again right after loading.
         var (again, journal2) = await OpenAsync();
         await using var _ = journal2;
-        Assert.Equal(1, await again.CollectResolvedAsync(now, cutoff: T0.AddMinutes(50)));
+        Assert.Equal(1, again.CollectResolved(now, cutoff: T0.AddMinutes(50)));
         Assert.Equal(2, again.Count);
         Assert.Null(again.Get(Make("Old", 0, 0).Fingerprint));
     }
@@ -113,7 +113,7 @@ public sealed class AlertStoreOnSqliteTests : IDisposable
     }
 
     [Fact]
-    public async Task Compaction_KeepsTheLatestVersionOfEveryAlert_AndDropsSupersededSegments()
+    public async Task Compaction_KeepsTheLatestVersionOfEveryAlert_AndDropsSupersededVersions()
     {
         var (store, journal) = await OpenAsync(compactionSlack: 10);
         var compactions = 0;
@@ -126,10 +126,10 @@ public sealed class AlertStoreOnSqliteTests : IDisposable
                 await store.PutAsync([Make($"K{i}", round * 100, (round * 100) + 50, round)], T0.AddMinutes(round * 100));
             }
         }
-        var segments = journal.SegmentCount;
+        var stored = journal.StoredVersions;
         await journal.DisposeAsync();
         Assert.True(compactions > 0, "compaction never ran");
-        Assert.True(segments < 6 * 50, $"{segments} segments left");
+        Assert.True(stored <= (2 * 50) + 10, $"{stored} versions still stored for 50 live alerts");
 
         var (again, journal2) = await OpenAsync();
         await using var _ = journal2;
@@ -141,24 +141,22 @@ public sealed class AlertStoreOnSqliteTests : IDisposable
     }
 
     [Fact]
-    public async Task ForgetThenPut_InOneBatch_KeepsTheNewVersion()
+    public async Task Compaction_ForgetsCollectedAlerts_ButKeepsOnesSentAgain()
     {
         var (store, journal) = await OpenAsync(compactionSlack: 0);
-        var a = Make("Again", 0, 10);
-        await store.PutAsync([a], T0);
-        // Collection and a new version race into the same group commit.
-        var collect = store.CollectResolvedAsync(T0.AddMinutes(100), T0.AddMinutes(50));
-        var put = store.PutAsync([Make("Again", 200, 300, 5)], T0.AddMinutes(100));
-        await Task.WhenAll(collect, put);
-        for (var i = 0; i < 20; i++)
+        await store.PutAsync([Make("Gone", 0, 10), Make("Back", 0, 10)], T0);
+        Assert.Equal(2, store.CollectResolved(T0.AddMinutes(100), T0.AddMinutes(50)));
+        await store.PutAsync([Make("Back", 200, 300, 5)], T0.AddMinutes(100));
+        for (var i = 0; i < 5; i++)
         {
-            await store.PutAsync([Make($"Filler{i}", 200, 300)], T0.AddMinutes(100));
+            await store.PutAsync([Make("Filler", 200, 300 + i, 6 + i)], T0.AddMinutes(100));
         }
         await journal.DisposeAsync();
 
         var (again, journal2) = await OpenAsync();
         await using var _ = journal2;
-        Assert.Equal(T0.AddMinutes(200), again.Get(a.Fingerprint)!.StartsAt);
+        Assert.Null(again.Get(Make("Gone", 0, 0).Fingerprint));
+        Assert.Equal(T0.AddMinutes(200), again.Get(Make("Back", 0, 0).Fingerprint)!.StartsAt);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Guardia.Core.Alerts;
 namespace Guardia.Server.Api.AlertmanagerV2;
 
 /// <summary>One alert as the sender posted it, before defaults and validation.</summary>
-sealed record PostableAlert(LabelSet? Labels, LabelSet Annotations, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string? GeneratorUrl);
+readonly record struct PostableAlert(LabelSet? Labels, LabelSet Annotations, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string? GeneratorUrl);
 
 /// <summary>Why a request body could not be read at all; the whole request is refused, nothing is stored.</summary>
 /// <param name="StatusCode">400 for malformed JSON or wrong types, 422 for schema violations (as Alertmanager answers).</param>
@@ -55,7 +55,7 @@ static class PostableAlertReader
                 {
                     return (null, error);
                 }
-                alerts.Add(alert!);
+                alerts.Add(alert);
             }
             // Alertmanager decodes the first JSON value and ignores whatever follows it; so do we.
         }
@@ -76,7 +76,7 @@ static class PostableAlertReader
         return (alerts, null);
     }
 
-    static (PostableAlert?, BodyError?) ReadAlert(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, LabelStringPool pool)
+    static (PostableAlert, BodyError?) ReadAlert(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, LabelStringPool pool)
     {
         LabelSet? labels = null;
         var annotations = LabelSet.Empty;
@@ -101,12 +101,12 @@ static class PostableAlertReader
                 }
                 if (reader.TokenType != JsonTokenType.StartObject)
                 {
-                    return (null, Malformed(body, reader, $"alerts[{index}].{(isLabels ? "labels" : "annotations")}: expected an object of string values, found {Describe(reader.TokenType)}"));
+                    return (default, Malformed(body, reader, $"alerts[{index}].{(isLabels ? "labels" : "annotations")}: expected an object of string values, found {Describe(reader.TokenType)}"));
                 }
                 var (set, error) = ReadLabelSet(ref reader, body, index, isLabels ? "labels" : "annotations", pool);
                 if (error is not null)
                 {
-                    return (null, error);
+                    return (default, error);
                 }
                 if (isLabels)
                 {
@@ -127,12 +127,12 @@ static class PostableAlertReader
                 }
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    return (null, Malformed(body, reader, $"alerts[{index}].{name}: expected an RFC 3339 date-time string, found {Describe(reader.TokenType)}"));
+                    return (default, Malformed(body, reader, $"alerts[{index}].{name}: expected an RFC 3339 date-time string, found {Describe(reader.TokenType)}"));
                 }
                 if (!reader.TryGetDateTimeOffset(out var t) && !TryParseTime(reader.GetString()!, out t))
                 {
                     var text = reader.GetString();
-                    return (null, Malformed(body, reader, $"alerts[{index}].{name}: \"{text}\" is not an RFC 3339 date-time (e.g. 2026-01-02T15:04:05Z)"));
+                    return (default, Malformed(body, reader, $"alerts[{index}].{name}: \"{text}\" is not an RFC 3339 date-time (e.g. 2026-01-02T15:04:05Z)"));
                 }
                 t = t.ToUniversalTime();
                 if (name == "startsAt")
@@ -153,13 +153,13 @@ static class PostableAlertReader
                 }
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    return (null, Malformed(body, reader, $"alerts[{index}].generatorURL: expected a string, found {Describe(reader.TokenType)}"));
+                    return (default, Malformed(body, reader, $"alerts[{index}].generatorURL: expected a string, found {Describe(reader.TokenType)}"));
                 }
                 var longUrl = Decode(ref reader, urlBuffer, out var urlLength);
                 generatorUrl = longUrl ?? pool.Value(pool.ForName("__url__"), urlBuffer[..urlLength]);
                 if (!string.IsNullOrEmpty(generatorUrl) && !IsUri(generatorUrl))
                 {
-                    return (null, new BodyError(422, 601, $"{index}.generatorURL in body must be of type uri: \"{generatorUrl}\""));
+                    return (default, new BodyError(422, 601, $"{index}.generatorURL in body must be of type uri: \"{generatorUrl}\""));
                 }
             }
             else
@@ -173,7 +173,7 @@ static class PostableAlertReader
 
     static (LabelSet?, BodyError?) ReadLabelSet(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, string what, LabelStringPool pool)
     {
-        var pairs = new string[16];
+        var pairs = t_scratch ??= new string[64];
         var count = 0;
         Span<char> buffer = stackalloc char[256];
         while (true)
@@ -196,6 +196,7 @@ static class PostableAlertReader
             if ((count + 1) * 2 > pairs.Length)
             {
                 Array.Resize(ref pairs, pairs.Length * 2);
+                t_scratch = pairs;
             }
             pairs[count * 2] = name;
             pairs[(count * 2) + 1] = value;
@@ -217,8 +218,27 @@ static class PostableAlertReader
         return whole;
     }
 
-    static bool IsUri(string s) =>
-        Uri.TryCreate(s, UriKind.Absolute, out _) || (s.StartsWith('/') && Uri.TryCreate(s, UriKind.Relative, out _));
+    /// <summary>Scratch pairs for one label set being read; one per thread, reused across requests.</summary>
+    [ThreadStatic]
+    static string[]? t_scratch;
+
+    /// <summary>The last generator URL found valid on this thread: senders repeat one URL per rule.</summary>
+    [ThreadStatic]
+    static string? t_lastValidUrl;
+
+    static bool IsUri(string s)
+    {
+        if (ReferenceEquals(s, t_lastValidUrl) || s == t_lastValidUrl)
+        {
+            return true;
+        }
+        var ok = Uri.TryCreate(s, UriKind.Absolute, out _) || (s.StartsWith('/') && Uri.TryCreate(s, UriKind.Relative, out _));
+        if (ok)
+        {
+            t_lastValidUrl = s;
+        }
+        return ok;
+    }
 
     static readonly string[] TimeFormats =
     [
