@@ -64,7 +64,7 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
         {
             throw new InvalidOperationException("The journal is loaded once, before the first write.");
         }
-        var alerts = new Dictionary<ulong, Alert>();
+        var blobs = new List<byte[]>();
         using (var cmd = _connection.CreateCommand())
         {
             cmd.CommandText = "SELECT seq, body FROM alert_segments ORDER BY seq;";
@@ -72,17 +72,30 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
             while (reader.Read())
             {
                 ct.ThrowIfCancellationRequested();
-                var seq = reader.GetInt64(0);
-                using var stream = reader.GetStream(1);
-                var body = stream.Length <= _blob.Length ? _blob : new byte[stream.Length];
-                stream.ReadExactly(body, 0, (int)stream.Length);
-                var segment = AlertCodec.ReadSegment(body.AsSpan(0, (int)stream.Length), _pool);
-                _stored += segment.Count;
-                foreach (var a in segment)
-                {
-                    alerts[a.Fingerprint.Value] = a;
-                }
-                _nextSeq = seq + 1;
+                _nextSeq = reader.GetInt64(0) + 1;
+                blobs.Add((byte[])reader.GetValue(1));
+            }
+        }
+        // Decoding is the bulk of a restart: spread it over the cores, then apply segments in order so
+        // that the latest version of each alert wins.
+        var segments = new List<Alert>[blobs.Count];
+        Parallel.For(0, blobs.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            segments[i] = AlertCodec.ReadSegment(blobs[i], _pool);
+            blobs[i] = [];
+        });
+        var total = 0;
+        foreach (var segment in segments)
+        {
+            total += segment.Count;
+        }
+        _stored = total;
+        var alerts = new Dictionary<ulong, Alert>(Math.Min(total, 1 << 20));
+        foreach (var segment in segments)
+        {
+            foreach (var a in segment)
+            {
+                alerts[a.Fingerprint.Value] = a;
             }
         }
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
