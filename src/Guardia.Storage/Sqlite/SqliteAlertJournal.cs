@@ -79,11 +79,18 @@ public sealed class SqliteAlertJournal : IAlertJournal, IAsyncDisposable
         // Decoding is the bulk of a restart: spread it over the cores, then apply segments in order so
         // that the latest version of each alert wins.
         var segments = new List<Alert>[blobs.Count];
-        Parallel.For(0, blobs.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        try
         {
-            segments[i] = AlertCodec.ReadSegment(blobs[i], _pool);
-            blobs[i] = [];
-        });
+            Parallel.For(0, blobs.Count, new ParallelOptions { CancellationToken = ct }, i =>
+            {
+                segments[i] = AlertCodec.ReadSegment(blobs[i], _pool);
+                blobs[i] = [];
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerException is InvalidDataException corrupt)
+        {
+            throw new InvalidDataException($"The alert journal in {_connection.DataSource} is corrupt: {corrupt.Message}", corrupt);
+        }
         var total = 0;
         foreach (var segment in segments)
         {
