@@ -43,7 +43,7 @@ sealed class YamlMap
             var name = key.Value;
             if (!known.Contains(name))
             {
-                throw ctx.Error(key, $"unknown field \"{name}\" in {what}", Suggest(name, known));
+                throw ctx.Error(key, $"unknown field \"{name}\"", Suggest(name, known));
             }
             if (!_entries.TryAdd(name, (key, v)))
             {
