@@ -171,10 +171,17 @@ public static class AlertmanagerConfigLoader
     static YamlNode ParseYaml(LoadContext ctx, string text)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text));
         try
         {
             // The merging parser expands "<<: *anchor" merge keys, which Alertmanager's YAML library supports.
-            stream.Load(new MergingParser(new Parser(new StringReader(text))));
+            stream.Load(new MergingParser(new Parser(scanner)));
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some malformed scalars without a position; the scanner knows where it stopped.
+            var at = scanner.CurrentPosition;
+            throw new ConfigException(ctx.File, (int)at.Line, (int)at.Column, "invalid YAML: the document is malformed here", "check for an unclosed [, { or quote above this point", ex);
         }
         catch (YamlException ex)
         {

@@ -12,8 +12,8 @@ namespace Guardia.Core.Configuration;
 /// inherited from <c>global</c> are written out, and empty optional fields are left out.</remarks>
 static partial class ConfigYamlWriter
 {
-    [GeneratedRegex(@"^[A-Za-z_/][A-Za-z0-9_./@+-]*(:[A-Za-z0-9_./@+-]+)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex PlainSafe();
+    [GeneratedRegex(@"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|\.inf|\.nan)$", RegexOptions.CultureInvariant)]
+    private static partial Regex NonString();
 
     public static string Write(AlertmanagerConfig config)
     {
@@ -447,7 +447,21 @@ static partial class ConfigYamlWriter
 
     static YamlScalarNode Str(string s)
     {
-        var plain = PlainSafe().IsMatch(s) && s is not ("true" or "false" or "yes" or "no" or "on" or "off" or "null" or "y" or "n" or "~");
-        return new YamlScalarNode(s) { Style = plain ? ScalarStyle.Plain : (s.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.DoubleQuoted : ScalarStyle.SingleQuoted) };
+        var style = IsPlainSafe(s) ? ScalarStyle.Plain : s.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.DoubleQuoted : ScalarStyle.SingleQuoted;
+        return new YamlScalarNode(s) { Style = style };
+    }
+
+    /// <summary>True when the text reads back as the same string in plain style (no indicators, not a number, bool or null).</summary>
+    static bool IsPlainSafe(string s)
+    {
+        if (s.Length == 0 || char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1]) || "-?:,[]{}#&*!|>'\"%@`0123456789.+~".Contains(s[0], StringComparison.Ordinal))
+        {
+            return false;
+        }
+        if (s.EndsWith(':') || s.Contains(": ", StringComparison.Ordinal) || s.Contains(" #", StringComparison.Ordinal) || s.Contains('\n', StringComparison.Ordinal) || s.Contains('\t', StringComparison.Ordinal))
+        {
+            return false;
+        }
+        return !NonString().IsMatch(s);
     }
 }
