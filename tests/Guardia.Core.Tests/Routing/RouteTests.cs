@@ -138,7 +138,7 @@ public sealed class RouteTests
                 - matchers: ['x="2"']
             receivers: [{name: a}, {name: b}]
             """, "am.yml").Route);
-        var expected = "Routing tree:\n.\n└── default-route  receiver: a\n    ├── {x=\"1\"}  continue: true  receiver: a\n    │   └── {y=~\"2|3\"}  receiver: b\n    └── {x=\"2\"}  receiver: a\n\n";
+        var expected = "Routing tree:\n.\n└── default-route  receiver: a\n    ├── {x=\"1\"}  continue: true  receiver: a\n    │\u00A0\u00A0 └── {y=~\"2|3\"}  receiver: b\n    └── {x=\"2\"}  receiver: a\n\n";
         Assert.Equal(expected, RouteTreePrinter.PrintTree(root));
         var matching = "Matching routes:\n.\n└── default-route\n    └── {x=\"1\"}  receiver: a\n\n\n";
         Assert.Equal(matching, RouteTreePrinter.PrintMatchingTree(root, LabelSet.Of(("x", "1"))));
