@@ -646,7 +646,7 @@ public static class AlertmanagerConfigLoader
 
     static WebhookConfig ReadWebhook(YamlMap m, GlobalConfig global)
     {
-        var url = m.SecretUrl("url");
+        var url = m.Url("url");
         var file = NullIfEmpty(m.String("url_file"));
         if (url is null && file is null)
         {

@@ -340,7 +340,6 @@ static partial class ConfigYamlWriter
     static YamlMappingNode Webhook(WebhookConfig w)
     {
         var m = new YamlMappingNode { { "send_resolved", Bool(w.SendResolved) }, { "http_config", Http(w.HttpConfig) } };
-        // Alertmanager 0.25 prints webhook URLs; Guardia hides them because they often embed tokens.
         Opt(m, "url", w.Url);
         Opt(m, "url_file", w.UrlFile);
         m.Add("max_alerts", Int(w.MaxAlerts));

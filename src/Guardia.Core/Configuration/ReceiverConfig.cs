@@ -22,7 +22,8 @@ public sealed record WebhookConfig
 {
     public bool SendResolved { get; init; } = true;
     public HttpClientConfig HttpConfig { get; init; } = new();
-    public Secret? Url { get; init; }
+    /// <summary>The URL; Alertmanager 0.25 does not treat it as secret, so neither does Guardia's rendering.</summary>
+    public string? Url { get; init; }
     public string? UrlFile { get; init; }
     public int MaxAlerts { get; init; }
 }
