@@ -12,8 +12,11 @@ namespace Guardia.Core.Configuration;
 /// inherited from <c>global</c> are written out, and empty optional fields are left out.</remarks>
 static partial class ConfigYamlWriter
 {
-    [GeneratedRegex(@"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|\.inf|\.nan)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|[-+]?(0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)|[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?)$", RegexOptions.CultureInvariant)]
     private static partial Regex NonString();
+
+    [GeneratedRegex(@"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Base60();
 
     public static string Write(AlertmanagerConfig config)
     {
@@ -444,23 +447,14 @@ static partial class ConfigYamlWriter
 
     static YamlScalarNode Int(int i) => new(i.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>Chooses the scalar style Go's yaml.v2 encoder would: double quotes for text that would read back as
+    /// a number, bool, null or sexagesimal value, a literal block for multi-line text, otherwise plain when the
+    /// emitter allows it and single quotes when it does not.</summary>
     static YamlScalarNode Str(string s)
     {
-        var style = IsPlainSafe(s) ? ScalarStyle.Plain : s.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.DoubleQuoted : ScalarStyle.SingleQuoted;
+        var style = NonString().IsMatch(s) || Base60().IsMatch(s) || s.Length == 0
+            ? ScalarStyle.DoubleQuoted
+            : s.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal : ScalarStyle.Any;
         return new YamlScalarNode(s) { Style = style };
-    }
-
-    /// <summary>True when the text reads back as the same string in plain style (no indicators, not a number, bool or null).</summary>
-    static bool IsPlainSafe(string s)
-    {
-        if (s.Length == 0 || char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1]) || "-?:,[]{}#&*!|>'\"%@`0123456789.+~".Contains(s[0], StringComparison.Ordinal))
-        {
-            return false;
-        }
-        if (s.EndsWith(':') || s.Contains(": ", StringComparison.Ordinal) || s.Contains(" #", StringComparison.Ordinal) || s.Contains('\n', StringComparison.Ordinal) || s.Contains('\t', StringComparison.Ordinal))
-        {
-            return false;
-        }
-        return !NonString().IsMatch(s);
     }
 }
