@@ -16,7 +16,7 @@ public static class AlertmanagerConfigLoader
     static readonly string[] GlobalFields =
     [
         "resolve_timeout", "http_config", "smtp_from", "smtp_hello", "smtp_smarthost", "smtp_auth_username", "smtp_auth_password",
-        "smtp_auth_secret", "smtp_auth_identity", "smtp_require_tls", "slack_api_url", "slack_api_url_file", "pagerduty_url",
+        "smtp_auth_password_file", "smtp_auth_secret", "smtp_auth_identity", "smtp_require_tls", "slack_api_url", "slack_api_url_file", "pagerduty_url",
         "opsgenie_api_url", "opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_url", "wechat_api_secret", "wechat_api_corp_id",
         "victorops_api_url", "victorops_api_key", "victorops_api_key_file", "telegram_api_url", "webex_api_url",
     ];
@@ -60,7 +60,7 @@ public static class AlertmanagerConfigLoader
 
     static readonly string[] EmailFields =
     [
-        "send_resolved", "to", "from", "hello", "smarthost", "auth_username", "auth_password", "auth_secret", "auth_identity", "headers",
+        "send_resolved", "to", "from", "hello", "smarthost", "auth_username", "auth_password", "auth_password_file", "auth_secret", "auth_identity", "headers",
         "html", "text", "require_tls", "tls_config",
     ];
 
@@ -117,7 +117,7 @@ public static class AlertmanagerConfigLoader
             ctx.Warn(ConfigWarningKind.Deprecated, top.KeyNode("mute_time_intervals"), "\"mute_time_intervals\" is deprecated; move the entries to \"time_intervals\"");
         }
 
-        var routeNode = top.Get("route") ?? throw ctx.Error(root, "no routes provided", "add a top-level \"route:\" with a default \"receiver\"");
+        var routeNode = top.Get("route") ?? throw ctx.Error(root, "no route provided in config", "add a top-level \"route:\" with a default \"receiver\"");
         var routeMap = new YamlMap(ctx, routeNode, "route", RouteFields);
         if (routeMap.String("receiver") is not { Length: > 0 })
         {
@@ -137,6 +137,10 @@ public static class AlertmanagerConfigLoader
         if (routeMap.StringList("active_time_intervals") is { Count: > 0 })
         {
             throw ctx.Error(routeMap.KeyNode("active_time_intervals"), "root route must not have any active time intervals");
+        }
+        if (routeMap.Bool("continue") == true)
+        {
+            throw ctx.Error(routeMap.KeyNode("continue"), "cannot have continue in root route", "continue only makes sense between sibling routes under \"routes:\"");
         }
         var route = ReadRoute(routeMap, receiverNames, intervalNames);
 
@@ -222,6 +226,12 @@ public static class AlertmanagerConfigLoader
         {
             throw m.Context.Error(m.KeyNode("victorops_api_key_file"), "at most one of victorops_api_key & victorops_api_key_file must be configured");
         }
+        var smtpPassword = m.Secret("smtp_auth_password");
+        var smtpPasswordFile = NullIfEmpty(m.String("smtp_auth_password_file"));
+        if (smtpPassword is not null && smtpPasswordFile is not null)
+        {
+            throw m.Context.Error(m.KeyNode("smtp_auth_password_file"), "at most one of smtp_auth_password & smtp_auth_password_file must be configured");
+        }
         var smarthost = m.String("smtp_smarthost");
         if (!string.IsNullOrEmpty(smarthost))
         {
@@ -235,7 +245,8 @@ public static class AlertmanagerConfigLoader
             SmtpHello = m.String("smtp_hello") ?? d.SmtpHello,
             SmtpSmarthost = smarthost ?? d.SmtpSmarthost,
             SmtpAuthUsername = m.String("smtp_auth_username") ?? d.SmtpAuthUsername,
-            SmtpAuthPassword = m.Secret("smtp_auth_password"),
+            SmtpAuthPassword = smtpPassword,
+            SmtpAuthPasswordFile = smtpPasswordFile,
             SmtpAuthSecret = m.Secret("smtp_auth_secret"),
             SmtpAuthIdentity = m.String("smtp_auth_identity") ?? d.SmtpAuthIdentity,
             SmtpRequireTls = m.Bool("smtp_require_tls") ?? d.SmtpRequireTls,
@@ -519,7 +530,7 @@ public static class AlertmanagerConfigLoader
             var name = m.String("name");
             if (string.IsNullOrEmpty(name))
             {
-                throw ctx.Error(item, $"missing name in {key}");
+                throw ctx.Error(item, $"missing name in {what}");
             }
             if (!names.Add(name))
             {
@@ -877,6 +888,17 @@ public static class AlertmanagerConfigLoader
         headers.TryAdd("To", to);
         headers.TryAdd("Subject", "{{ template \"email.default.subject\" . }}");
         var hello = m.String("hello");
+        var password = m.Secret("auth_password");
+        var passwordFile = NullIfEmpty(m.String("auth_password_file"));
+        if (password is not null && passwordFile is not null)
+        {
+            throw ctx.Error(m.Node, "at most one of auth_password & auth_password_file must be configured");
+        }
+        if (password is null && passwordFile is null)
+        {
+            password = global.SmtpAuthPassword;
+            passwordFile = global.SmtpAuthPasswordFile;
+        }
         return new EmailConfig
         {
             SendResolved = m.Bool("send_resolved") ?? false,
@@ -885,7 +907,8 @@ public static class AlertmanagerConfigLoader
             Hello = string.IsNullOrEmpty(hello) ? global.SmtpHello : hello,
             Smarthost = smarthost,
             AuthUsername = m.String("auth_username") is { Length: > 0 } u ? u : global.SmtpAuthUsername,
-            AuthPassword = m.Secret("auth_password") ?? global.SmtpAuthPassword,
+            AuthPassword = password,
+            AuthPasswordFile = passwordFile,
             AuthSecret = m.Secret("auth_secret") ?? global.SmtpAuthSecret,
             AuthIdentity = m.String("auth_identity") is { Length: > 0 } id ? id : global.SmtpAuthIdentity,
             Headers = headers,

@@ -55,6 +55,7 @@ static partial class ConfigYamlWriter
         Opt(m, "smtp_smarthost", g.SmtpSmarthost);
         Opt(m, "smtp_auth_username", g.SmtpAuthUsername);
         Opt(m, "smtp_auth_password", g.SmtpAuthPassword);
+        Opt(m, "smtp_auth_password_file", g.SmtpAuthPasswordFile);
         Opt(m, "smtp_auth_secret", g.SmtpAuthSecret);
         Opt(m, "smtp_auth_identity", g.SmtpAuthIdentity);
         m.Add("smtp_require_tls", Bool(g.SmtpRequireTls));
@@ -247,6 +248,7 @@ static partial class ConfigYamlWriter
         Opt(m, "smarthost", e.Smarthost);
         Opt(m, "auth_username", e.AuthUsername);
         Opt(m, "auth_password", e.AuthPassword);
+        Opt(m, "auth_password_file", e.AuthPasswordFile);
         Opt(m, "auth_secret", e.AuthSecret);
         Opt(m, "auth_identity", e.AuthIdentity);
         m.Add("headers", Map(e.Headers));

@@ -14,6 +14,7 @@ public sealed record GlobalConfig
     public string SmtpSmarthost { get; init; } = string.Empty;
     public string SmtpAuthUsername { get; init; } = string.Empty;
     public Secret? SmtpAuthPassword { get; init; }
+    public string? SmtpAuthPasswordFile { get; init; }
     public Secret? SmtpAuthSecret { get; init; }
     public string SmtpAuthIdentity { get; init; } = string.Empty;
     public bool SmtpRequireTls { get; init; } = true;

@@ -50,6 +50,7 @@ public sealed record EmailConfig
     public string Smarthost { get; init; } = string.Empty;
     public string AuthUsername { get; init; } = string.Empty;
     public Secret? AuthPassword { get; init; }
+    public string? AuthPasswordFile { get; init; }
     public Secret? AuthSecret { get; init; }
     public string AuthIdentity { get; init; } = string.Empty;
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
