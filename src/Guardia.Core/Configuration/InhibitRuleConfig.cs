@@ -8,16 +8,22 @@ public sealed record InhibitRuleConfig
 {
     /// <summary>The <c>source_match</c> setting.</summary>
     public IReadOnlyDictionary<string, string> SourceMatch { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The <c>source_match_re</c> setting.</summary>
     public IReadOnlyDictionary<string, string> SourceMatchRe { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The <c>source_matchers</c> setting.</summary>
     public Matchers SourceMatchers { get; init; } = Matchers.Empty;
+
     /// <summary>The <c>target_match</c> setting.</summary>
     public IReadOnlyDictionary<string, string> TargetMatch { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The <c>target_match_re</c> setting.</summary>
     public IReadOnlyDictionary<string, string> TargetMatchRe { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The <c>target_matchers</c> setting.</summary>
     public Matchers TargetMatchers { get; init; } = Matchers.Empty;
+
     /// <summary>The <c>equal</c> setting.</summary>
     public IReadOnlyList<string> Equal { get; init; } = [];
 

@@ -25,16 +25,22 @@ public sealed record RouteConfig
 
     /// <summary>The <c>mute_time_intervals</c> setting.</summary>
     public IReadOnlyList<string> MuteTimeIntervals { get; init; } = [];
+
     /// <summary>The <c>active_time_intervals</c> setting.</summary>
     public IReadOnlyList<string> ActiveTimeIntervals { get; init; } = [];
+
     /// <summary>The <c>continue</c> setting.</summary>
     public bool Continue { get; init; }
+
     /// <summary>The <c>routes</c> setting.</summary>
     public IReadOnlyList<RouteConfig> Routes { get; init; } = [];
+
     /// <summary>The <c>group_wait</c> setting.</summary>
     public TimeSpan? GroupWait { get; init; }
+
     /// <summary>The <c>group_interval</c> setting.</summary>
     public TimeSpan? GroupInterval { get; init; }
+
     /// <summary>The <c>repeat_interval</c> setting.</summary>
     public TimeSpan? RepeatInterval { get; init; }
 }

@@ -16,8 +16,10 @@ public sealed record RouteOptions
 
     /// <summary>How long to wait before the first notification of a new group.</summary>
     public TimeSpan GroupWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long to wait before notifying about changes to a group.</summary>
     public TimeSpan GroupInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long to wait before repeating an unchanged notification.</summary>
     public TimeSpan RepeatInterval { get; init; } = TimeSpan.FromHours(4);
 
