@@ -28,9 +28,11 @@ public sealed record InhibitRuleConfig
     public IReadOnlyList<string> Equal { get; init; } = [];
 
     /// <summary>All source conditions as one list: legacy maps converted (regexes anchored like Alertmanager) plus <see cref="SourceMatchers"/>.</summary>
+    /// <remarks>Built, and its regexes compiled, on every call: build the inhibitor once per configuration.</remarks>
     public Matchers EffectiveSourceMatchers => ConfigMatchers.Combine(SourceMatch, SourceMatchRe, SourceMatchers);
 
     /// <summary>All target conditions as one list.</summary>
+    /// <remarks>Built on every call, like <see cref="EffectiveSourceMatchers"/>.</remarks>
     public Matchers EffectiveTargetMatchers => ConfigMatchers.Combine(TargetMatch, TargetMatchRe, TargetMatchers);
 }
 
