@@ -37,6 +37,13 @@ public sealed class MatcherTests
         Row("bounded repeat", "x=~\"a{2,3}\"", "aaa", true),
         Row("empty regex matches empty", "x=~\"\"", "", true),
         Row("empty equality matches empty", "x=\"\"", "", true),
+        Row("dot is one code point", "x=~\".\"", "\U0001F600", true),
+        Row("two dots need two code points", "x=~\"..\"", "\U0001F600", false),
+        Row("negated class is one code point", "x=~\"[^a]\"", "\U0001F600", true),
+        Row("negated posix class", "x=~\"[[:^alpha:]]+\"", "1\U0001F600", true),
+        Row("double negation", "x=~\"[^[:^alpha:]]+\"", "ab\U0001F600", false),
+        Row("quantifier applies to a whole emoji", "x=~\"\U0001F600+\"", "\U0001F600\U0001F600", true),
+        Row("scoped s flag ends with its group", "x=~\"(?s:a.)b.\"", "a\nb\n", false),
     ];
 
     [Theory]
