@@ -74,6 +74,27 @@ public sealed class RouteTests
     }
 
     [Fact]
+    public void Match_DoesNotAllocate_WhenOneRouteMatches()
+    {
+        var labels = LabelSet.Of(("env", "qa"), ("severity", "warning"), ("team", "x"));
+        var regexLabels = LabelSet.Of(("env", "dev"));
+        for (var i = 0; i < 2000; i++)
+        {
+            _ = Root.Match(labels);
+            _ = Root.Match(regexLabels);
+        }
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            _ = Root.Match(labels);
+            _ = Root.Match(regexLabels);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1024, $"allocated {allocated} bytes for 2000 matches");
+        Assert.Equal("devnull", Root.Match(labels).Single().Options.Receiver);
+    }
+
+    [Fact]
     public void KeyAndId_AreBuiltLikeAlertmanager()
     {
         var db = Root.Routes[0].Routes[0];
