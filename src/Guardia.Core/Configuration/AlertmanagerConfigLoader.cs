@@ -125,7 +125,15 @@ public static class AlertmanagerConfigLoader
         }
         foreach (var f in (string[])["match", "match_re", "matchers"])
         {
-            if (routeMap.Has(f))
+            // Alertmanager allows empty matcher lists on the root; only actual matchers are an error.
+            var count = routeMap.Get(f) switch
+            {
+                YamlMappingNode m => m.Children.Count,
+                YamlSequenceNode q => q.Children.Count,
+                null => 0,
+                _ => 1,
+            };
+            if (count > 0)
             {
                 throw ctx.Error(routeMap.KeyNode(f), "root route must not have any matchers", "the root route catches every alert; move the matchers to a child route under \"routes:\"");
             }

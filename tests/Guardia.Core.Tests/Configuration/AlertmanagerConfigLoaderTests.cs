@@ -90,6 +90,13 @@ public sealed class AlertmanagerConfigLoaderTests
     }
 
     [Fact]
+    public void Load_AcceptsEmptyMatcherListsOnRoot()
+    {
+        var config = AlertmanagerConfigLoader.Load("route:\n  receiver: a\n  matchers: []\n  match: {}\nreceivers: [{name: a}]\n", "am.yml");
+        Assert.Empty(config.Route.Matchers);
+    }
+
+    [Fact]
     public void ToString_FormatsFileLineColumnAndHint()
     {
         var ex = Assert.Throws<ConfigException>(() => AlertmanagerConfigLoader.Load("route:\n  receiver: a\n  gruop_wait: 10s\nreceivers: [{name: a}]\n", "alertmanager.yml"));
