@@ -327,10 +327,18 @@ public static class AlertmanagerConfigLoader
         {
             throw ctx.Error(m.Node, "at most one of bearer_token & bearer_token_file must be configured");
         }
-        var methods = (basic is null ? 0 : 1) + (oauth2 is null ? 0 : 1) + (bearer is null && bearerFile is null ? 0 : 1) + (authorization is null ? 0 : 1);
-        if (methods > 1)
+        // Worded as Prometheus' common HTTP client validates it.
+        if ((basic is null ? 0 : 1) + (oauth2 is null ? 0 : 1) + (bearer is null && bearerFile is null ? 0 : 1) > 1)
         {
-            throw ctx.Error(m.Node, "at most one of basic_auth, oauth2, authorization, bearer_token & bearer_token_file must be configured", "pick one way to authenticate");
+            throw ctx.Error(m.Node, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured", "pick one way to authenticate");
+        }
+        if (authorization is not null && (bearer is not null || bearerFile is not null))
+        {
+            throw ctx.Error(m.Node, "authorization is not compatible with bearer_token & bearer_token_file", "move the token to authorization.credentials");
+        }
+        if (authorization is not null && (basic is not null || oauth2 is not null))
+        {
+            throw ctx.Error(m.Node, "at most one of basic_auth, oauth2 & authorization must be configured", "pick one way to authenticate");
         }
         return new HttpClientConfig
         {
