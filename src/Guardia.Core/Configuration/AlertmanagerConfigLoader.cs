@@ -1,4 +1,3 @@
-using System.Globalization;
 using Guardia.Core.Alerts;
 using Guardia.Core.Matching;
 using Guardia.Core.TimeIntervals;
@@ -364,9 +363,16 @@ public static class AlertmanagerConfigLoader
         MinVersion = NullIfEmpty(m.String("min_version")),
     };
 
+    const int MaxRoutes = 100_000;
+
     static RouteConfig ReadRoute(YamlMap m, HashSet<string> receivers, HashSet<string> intervals)
     {
         var ctx = m.Context;
+        // YAML aliases share nodes, so a small hostile file can describe an exponentially large tree.
+        if (++ctx.Routes > MaxRoutes)
+        {
+            throw ctx.Error(m.Node, $"the routing tree has more than {MaxRoutes} routes", "check for YAML aliases (*name) that repeat whole route lists");
+        }
         var receiver = m.String("receiver");
         if (!string.IsNullOrEmpty(receiver) && !receivers.Contains(receiver))
         {
@@ -1005,6 +1011,4 @@ public static class AlertmanagerConfigLoader
     }
 
     static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
-
-    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

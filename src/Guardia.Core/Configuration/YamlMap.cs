@@ -11,6 +11,8 @@ sealed class LoadContext(string file)
 
     public List<ConfigWarning> Warnings { get; } = [];
 
+    public int Routes { get; set; }
+
     public ConfigException Error(YamlNode? node, string message, string? hint = null) =>
         node is null
             ? new ConfigException(File, 0, 0, message, hint)

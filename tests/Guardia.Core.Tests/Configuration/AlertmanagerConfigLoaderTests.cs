@@ -90,6 +90,19 @@ public sealed class AlertmanagerConfigLoaderTests
     }
 
     [Fact]
+    public void Load_Refuses_WhenAliasesExpandToAHugeTree()
+    {
+        var yaml = new System.Text.StringBuilder("route:\n  receiver: a\n  routes:\n    - &r0 {receiver: a}\n");
+        for (var i = 1; i <= 12; i++)
+        {
+            yaml.Append($"    - &r{i} {{routes: [*r{i - 1}, *r{i - 1}, *r{i - 1}, *r{i - 1}]}}\n");
+        }
+        yaml.Append("receivers: [{name: a}]\n");
+        var ex = Assert.Throws<ConfigException>(() => AlertmanagerConfigLoader.Load(yaml.ToString(), "am.yml"));
+        Assert.Contains("more than 100000 routes", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_AcceptsEmptyMatcherListsOnRoot()
     {
         var config = AlertmanagerConfigLoader.Load("route:\n  receiver: a\n  matchers: []\n  match: {}\nreceivers: [{name: a}]\n", "am.yml");
