@@ -3,4 +3,6 @@ using Guardia.Server.Cli;
 
 var root = new RootCommand("Guardia: incident response that speaks Alertmanager's API.");
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(CheckCommand.Create());
+root.Subcommands.Add(RoutesCommand.Create());
 return await root.Parse(args).InvokeAsync();

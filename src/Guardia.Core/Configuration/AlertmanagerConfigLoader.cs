@@ -1,4 +1,3 @@
-using System.Globalization;
 using Guardia.Core.Alerts;
 using Guardia.Core.Matching;
 using Guardia.Core.TimeIntervals;
@@ -16,7 +15,7 @@ public static class AlertmanagerConfigLoader
     static readonly string[] GlobalFields =
     [
         "resolve_timeout", "http_config", "smtp_from", "smtp_hello", "smtp_smarthost", "smtp_auth_username", "smtp_auth_password",
-        "smtp_auth_secret", "smtp_auth_identity", "smtp_require_tls", "slack_api_url", "slack_api_url_file", "pagerduty_url",
+        "smtp_auth_password_file", "smtp_auth_secret", "smtp_auth_identity", "smtp_require_tls", "slack_api_url", "slack_api_url_file", "pagerduty_url",
         "opsgenie_api_url", "opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_url", "wechat_api_secret", "wechat_api_corp_id",
         "victorops_api_url", "victorops_api_key", "victorops_api_key_file", "telegram_api_url", "webex_api_url",
     ];
@@ -60,7 +59,7 @@ public static class AlertmanagerConfigLoader
 
     static readonly string[] EmailFields =
     [
-        "send_resolved", "to", "from", "hello", "smarthost", "auth_username", "auth_password", "auth_secret", "auth_identity", "headers",
+        "send_resolved", "to", "from", "hello", "smarthost", "auth_username", "auth_password", "auth_password_file", "auth_secret", "auth_identity", "headers",
         "html", "text", "require_tls", "tls_config",
     ];
 
@@ -117,7 +116,7 @@ public static class AlertmanagerConfigLoader
             ctx.Warn(ConfigWarningKind.Deprecated, top.KeyNode("mute_time_intervals"), "\"mute_time_intervals\" is deprecated; move the entries to \"time_intervals\"");
         }
 
-        var routeNode = top.Get("route") ?? throw ctx.Error(root, "no routes provided", "add a top-level \"route:\" with a default \"receiver\"");
+        var routeNode = top.Get("route") ?? throw ctx.Error(root, "no route provided in config", "add a top-level \"route:\" with a default \"receiver\"");
         var routeMap = new YamlMap(ctx, routeNode, "route", RouteFields);
         if (routeMap.String("receiver") is not { Length: > 0 })
         {
@@ -125,7 +124,15 @@ public static class AlertmanagerConfigLoader
         }
         foreach (var f in (string[])["match", "match_re", "matchers"])
         {
-            if (routeMap.Has(f))
+            // Alertmanager allows empty matcher lists on the root; only actual matchers are an error.
+            var count = routeMap.Get(f) switch
+            {
+                YamlMappingNode m => m.Children.Count,
+                YamlSequenceNode q => q.Children.Count,
+                null => 0,
+                _ => 1,
+            };
+            if (count > 0)
             {
                 throw ctx.Error(routeMap.KeyNode(f), "root route must not have any matchers", "the root route catches every alert; move the matchers to a child route under \"routes:\"");
             }
@@ -137,6 +144,10 @@ public static class AlertmanagerConfigLoader
         if (routeMap.StringList("active_time_intervals") is { Count: > 0 })
         {
             throw ctx.Error(routeMap.KeyNode("active_time_intervals"), "root route must not have any active time intervals");
+        }
+        if (routeMap.Bool("continue") == true)
+        {
+            throw ctx.Error(routeMap.KeyNode("continue"), "cannot have continue in root route", "continue only makes sense between sibling routes under \"routes:\"");
         }
         var route = ReadRoute(routeMap, receiverNames, intervalNames);
 
@@ -171,10 +182,17 @@ public static class AlertmanagerConfigLoader
     static YamlNode ParseYaml(LoadContext ctx, string text)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text));
         try
         {
             // The merging parser expands "<<: *anchor" merge keys, which Alertmanager's YAML library supports.
-            stream.Load(new MergingParser(new Parser(new StringReader(text))));
+            stream.Load(new MergingParser(new Parser(scanner)));
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some malformed scalars without a position; the scanner knows where it stopped.
+            var at = scanner.CurrentPosition;
+            throw new ConfigException(ctx.File, (int)at.Line, (int)at.Column, "invalid YAML: the document is malformed here", "check for an unclosed [, { or quote above this point", ex);
         }
         catch (YamlException ex)
         {
@@ -215,6 +233,12 @@ public static class AlertmanagerConfigLoader
         {
             throw m.Context.Error(m.KeyNode("victorops_api_key_file"), "at most one of victorops_api_key & victorops_api_key_file must be configured");
         }
+        var smtpPassword = m.Secret("smtp_auth_password");
+        var smtpPasswordFile = NullIfEmpty(m.String("smtp_auth_password_file"));
+        if (smtpPassword is not null && smtpPasswordFile is not null)
+        {
+            throw m.Context.Error(m.KeyNode("smtp_auth_password_file"), "at most one of smtp_auth_password & smtp_auth_password_file must be configured");
+        }
         var smarthost = m.String("smtp_smarthost");
         if (!string.IsNullOrEmpty(smarthost))
         {
@@ -228,7 +252,8 @@ public static class AlertmanagerConfigLoader
             SmtpHello = m.String("smtp_hello") ?? d.SmtpHello,
             SmtpSmarthost = smarthost ?? d.SmtpSmarthost,
             SmtpAuthUsername = m.String("smtp_auth_username") ?? d.SmtpAuthUsername,
-            SmtpAuthPassword = m.Secret("smtp_auth_password"),
+            SmtpAuthPassword = smtpPassword,
+            SmtpAuthPasswordFile = smtpPasswordFile,
             SmtpAuthSecret = m.Secret("smtp_auth_secret"),
             SmtpAuthIdentity = m.String("smtp_auth_identity") ?? d.SmtpAuthIdentity,
             SmtpRequireTls = m.Bool("smtp_require_tls") ?? d.SmtpRequireTls,
@@ -301,10 +326,18 @@ public static class AlertmanagerConfigLoader
         {
             throw ctx.Error(m.Node, "at most one of bearer_token & bearer_token_file must be configured");
         }
-        var methods = (basic is null ? 0 : 1) + (oauth2 is null ? 0 : 1) + (bearer is null && bearerFile is null ? 0 : 1) + (authorization is null ? 0 : 1);
-        if (methods > 1)
+        // Worded as Prometheus' common HTTP client validates it.
+        if ((basic is null ? 0 : 1) + (oauth2 is null ? 0 : 1) + (bearer is null && bearerFile is null ? 0 : 1) > 1)
         {
-            throw ctx.Error(m.Node, "at most one of basic_auth, oauth2, authorization, bearer_token & bearer_token_file must be configured", "pick one way to authenticate");
+            throw ctx.Error(m.Node, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured", "pick one way to authenticate");
+        }
+        if (authorization is not null && (bearer is not null || bearerFile is not null))
+        {
+            throw ctx.Error(m.Node, "authorization is not compatible with bearer_token & bearer_token_file", "move the token to authorization.credentials");
+        }
+        if (authorization is not null && (basic is not null || oauth2 is not null))
+        {
+            throw ctx.Error(m.Node, "at most one of basic_auth, oauth2 & authorization must be configured", "pick one way to authenticate");
         }
         return new HttpClientConfig
         {
@@ -330,9 +363,16 @@ public static class AlertmanagerConfigLoader
         MinVersion = NullIfEmpty(m.String("min_version")),
     };
 
+    const int MaxRoutes = 100_000;
+
     static RouteConfig ReadRoute(YamlMap m, HashSet<string> receivers, HashSet<string> intervals)
     {
         var ctx = m.Context;
+        // YAML aliases share nodes, so a small hostile file can describe an exponentially large tree.
+        if (++ctx.Routes > MaxRoutes)
+        {
+            throw ctx.Error(m.Node, $"the routing tree has more than {MaxRoutes} routes", "check for YAML aliases (*name) that repeat whole route lists");
+        }
         var receiver = m.String("receiver");
         if (!string.IsNullOrEmpty(receiver) && !receivers.Contains(receiver))
         {
@@ -512,7 +552,7 @@ public static class AlertmanagerConfigLoader
             var name = m.String("name");
             if (string.IsNullOrEmpty(name))
             {
-                throw ctx.Error(item, $"missing name in {key}");
+                throw ctx.Error(item, $"missing name in {what}");
             }
             if (!names.Add(name))
             {
@@ -639,7 +679,7 @@ public static class AlertmanagerConfigLoader
 
     static WebhookConfig ReadWebhook(YamlMap m, GlobalConfig global)
     {
-        var url = m.SecretUrl("url");
+        var url = m.Url("url");
         var file = NullIfEmpty(m.String("url_file"));
         if (url is null && file is null)
         {
@@ -870,6 +910,17 @@ public static class AlertmanagerConfigLoader
         headers.TryAdd("To", to);
         headers.TryAdd("Subject", "{{ template \"email.default.subject\" . }}");
         var hello = m.String("hello");
+        var password = m.Secret("auth_password");
+        var passwordFile = NullIfEmpty(m.String("auth_password_file"));
+        if (password is not null && passwordFile is not null)
+        {
+            throw ctx.Error(m.Node, "at most one of auth_password & auth_password_file must be configured");
+        }
+        if (password is null && passwordFile is null)
+        {
+            password = global.SmtpAuthPassword;
+            passwordFile = global.SmtpAuthPasswordFile;
+        }
         return new EmailConfig
         {
             SendResolved = m.Bool("send_resolved") ?? false,
@@ -878,7 +929,8 @@ public static class AlertmanagerConfigLoader
             Hello = string.IsNullOrEmpty(hello) ? global.SmtpHello : hello,
             Smarthost = smarthost,
             AuthUsername = m.String("auth_username") is { Length: > 0 } u ? u : global.SmtpAuthUsername,
-            AuthPassword = m.Secret("auth_password") ?? global.SmtpAuthPassword,
+            AuthPassword = password,
+            AuthPasswordFile = passwordFile,
             AuthSecret = m.Secret("auth_secret") ?? global.SmtpAuthSecret,
             AuthIdentity = m.String("auth_identity") is { Length: > 0 } id ? id : global.SmtpAuthIdentity,
             Headers = headers,
@@ -959,6 +1011,4 @@ public static class AlertmanagerConfigLoader
     }
 
     static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
-
-    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -12,8 +12,11 @@ namespace Guardia.Core.Configuration;
 /// inherited from <c>global</c> are written out, and empty optional fields are left out.</remarks>
 static partial class ConfigYamlWriter
 {
-    [GeneratedRegex(@"^[A-Za-z_/][A-Za-z0-9_./@+-]*(:[A-Za-z0-9_./@+-]+)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex PlainSafe();
+    [GeneratedRegex(@"^(~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|[-+]?(0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)|[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?)$", RegexOptions.CultureInvariant)]
+    private static partial Regex NonString();
+
+    [GeneratedRegex(@"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Base60();
 
     public static string Write(AlertmanagerConfig config)
     {
@@ -52,6 +55,7 @@ static partial class ConfigYamlWriter
         Opt(m, "smtp_smarthost", g.SmtpSmarthost);
         Opt(m, "smtp_auth_username", g.SmtpAuthUsername);
         Opt(m, "smtp_auth_password", g.SmtpAuthPassword);
+        Opt(m, "smtp_auth_password_file", g.SmtpAuthPasswordFile);
         Opt(m, "smtp_auth_secret", g.SmtpAuthSecret);
         Opt(m, "smtp_auth_identity", g.SmtpAuthIdentity);
         m.Add("smtp_require_tls", Bool(g.SmtpRequireTls));
@@ -244,6 +248,7 @@ static partial class ConfigYamlWriter
         Opt(m, "smarthost", e.Smarthost);
         Opt(m, "auth_username", e.AuthUsername);
         Opt(m, "auth_password", e.AuthPassword);
+        Opt(m, "auth_password_file", e.AuthPasswordFile);
         Opt(m, "auth_secret", e.AuthSecret);
         Opt(m, "auth_identity", e.AuthIdentity);
         m.Add("headers", Map(e.Headers));
@@ -340,7 +345,6 @@ static partial class ConfigYamlWriter
     static YamlMappingNode Webhook(WebhookConfig w)
     {
         var m = new YamlMappingNode { { "send_resolved", Bool(w.SendResolved) }, { "http_config", Http(w.HttpConfig) } };
-        // Alertmanager 0.25 prints webhook URLs; Guardia hides them because they often embed tokens.
         Opt(m, "url", w.Url);
         Opt(m, "url_file", w.UrlFile);
         m.Add("max_alerts", Int(w.MaxAlerts));
@@ -445,9 +449,14 @@ static partial class ConfigYamlWriter
 
     static YamlScalarNode Int(int i) => new(i.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>Chooses the scalar style Go's yaml.v2 encoder would: double quotes for text that would read back as
+    /// a number, bool, null or sexagesimal value, a literal block for multi-line text, otherwise plain when the
+    /// emitter allows it and single quotes when it does not.</summary>
     static YamlScalarNode Str(string s)
     {
-        var plain = PlainSafe().IsMatch(s) && s is not ("true" or "false" or "yes" or "no" or "on" or "off" or "null" or "y" or "n" or "~");
-        return new YamlScalarNode(s) { Style = plain ? ScalarStyle.Plain : (s.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.DoubleQuoted : ScalarStyle.SingleQuoted) };
+        var style = NonString().IsMatch(s) || Base60().IsMatch(s) || s.Length == 0
+            ? ScalarStyle.DoubleQuoted
+            : s.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal : ScalarStyle.Any;
+        return new YamlScalarNode(s) { Style = style };
     }
 }

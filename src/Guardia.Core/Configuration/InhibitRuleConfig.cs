@@ -6,18 +6,33 @@ namespace Guardia.Core.Configuration;
 /// <summary>An inhibition rule: alerts matching the target are muted while an alert matching the source fires with equal <see cref="Equal"/> labels.</summary>
 public sealed record InhibitRuleConfig
 {
+    /// <summary>The <c>source_match</c> setting.</summary>
     public IReadOnlyDictionary<string, string> SourceMatch { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The <c>source_match_re</c> setting.</summary>
     public IReadOnlyDictionary<string, string> SourceMatchRe { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The <c>source_matchers</c> setting.</summary>
     public Matchers SourceMatchers { get; init; } = Matchers.Empty;
+
+    /// <summary>The <c>target_match</c> setting.</summary>
     public IReadOnlyDictionary<string, string> TargetMatch { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The <c>target_match_re</c> setting.</summary>
     public IReadOnlyDictionary<string, string> TargetMatchRe { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The <c>target_matchers</c> setting.</summary>
     public Matchers TargetMatchers { get; init; } = Matchers.Empty;
+
+    /// <summary>The <c>equal</c> setting.</summary>
     public IReadOnlyList<string> Equal { get; init; } = [];
 
     /// <summary>All source conditions as one list: legacy maps converted (regexes anchored like Alertmanager) plus <see cref="SourceMatchers"/>.</summary>
+    /// <remarks>Built, and its regexes compiled, on every call: build the inhibitor once per configuration.</remarks>
     public Matchers EffectiveSourceMatchers => ConfigMatchers.Combine(SourceMatch, SourceMatchRe, SourceMatchers);
 
     /// <summary>All target conditions as one list.</summary>
+    /// <remarks>Built on every call, like <see cref="EffectiveSourceMatchers"/>.</remarks>
     public Matchers EffectiveTargetMatchers => ConfigMatchers.Combine(TargetMatch, TargetMatchRe, TargetMatchers);
 }
 

@@ -32,11 +32,18 @@ public static partial class Placeholders
         {
             return $"unsupported scheme \"{scheme}\" for URL";
         }
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri))
+        var afterScheme = value.AsSpan(scheme.Length + 1);
+        var authority = afterScheme.StartsWith("//") ? afterScheme[2..] : afterScheme;
+        var end = authority.IndexOfAny("/?#");
+        if ((end < 0 ? authority : authority[..end]).IsEmpty)
+        {
+            return "missing host for URL";
+        }
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
         {
             return $"parse \"{value}\": invalid URL";
         }
-        return uri.Host.Length == 0 ? "host is missing in URL" : null;
+        return null;
     }
 
     static bool IsScheme(ReadOnlySpan<char> s)

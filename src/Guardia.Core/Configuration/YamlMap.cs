@@ -11,6 +11,8 @@ sealed class LoadContext(string file)
 
     public List<ConfigWarning> Warnings { get; } = [];
 
+    public int Routes { get; set; }
+
     public ConfigException Error(YamlNode? node, string message, string? hint = null) =>
         node is null
             ? new ConfigException(File, 0, 0, message, hint)
@@ -43,7 +45,7 @@ sealed class YamlMap
             var name = key.Value;
             if (!known.Contains(name))
             {
-                throw ctx.Error(key, $"unknown field \"{name}\" in {what}", Suggest(name, known));
+                throw ctx.Error(key, $"unknown field \"{name}\"", Suggest(name, known));
             }
             if (!_entries.TryAdd(name, (key, v)))
             {

@@ -46,7 +46,8 @@ public static class MatcherParser
             }
             token.Append(c);
         }
-        var last = TrimGoSpace(token.ToString());
+        // Alertmanager trims the last token with Unicode white space (strings.TrimSpace), unlike the ASCII \s of ParseMatcher.
+        var last = token.ToString().Trim();
         if (last.Length > 0)
         {
             tokens.Add(last);

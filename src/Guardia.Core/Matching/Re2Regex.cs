@@ -15,23 +15,66 @@ static class Re2Regex
     const int MaxRepeat = 1000;
     const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
-    static readonly Dictionary<string, string> PosixClasses = new(StringComparer.Ordinal)
+    // A pair of UTF-16 surrogates is one code point to RE2; .NET sees two chars unless the pattern pairs them.
+    const string SurrogatePair = "[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]";
+    const string Surrogates = "\\uD800-\\uDFFF";
+
+    static readonly (char Lo, char Hi)[] Digit = [('0', '9')];
+    static readonly (char Lo, char Hi)[] Word = [('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')];
+    static readonly (char Lo, char Hi)[] Space = [('\t', '\n'), ('\f', '\r'), (' ', ' ')];
+
+    static readonly Dictionary<string, (char Lo, char Hi)[]> PosixClasses = new(StringComparer.Ordinal)
     {
-        ["alnum"] = "0-9A-Za-z",
-        ["alpha"] = "A-Za-z",
-        ["ascii"] = "\\x00-\\x7F",
-        ["blank"] = "\\t ",
-        ["cntrl"] = "\\x00-\\x1F\\x7F",
-        ["digit"] = "0-9",
-        ["graph"] = "!-~",
-        ["lower"] = "a-z",
-        ["print"] = " -~",
-        ["punct"] = "!-/:-@\\[-`{-~",
-        ["space"] = "\\t\\n\\v\\f\\r ",
-        ["upper"] = "A-Z",
-        ["word"] = "0-9A-Za-z_",
-        ["xdigit"] = "0-9A-Fa-f",
+        ["alnum"] = [('0', '9'), ('A', 'Z'), ('a', 'z')],
+        ["alpha"] = [('A', 'Z'), ('a', 'z')],
+        ["ascii"] = [('\x00', '\x7F')],
+        ["blank"] = [('\t', '\t'), (' ', ' ')],
+        ["cntrl"] = [('\x00', '\x1F'), ('\x7F', '\x7F')],
+        ["digit"] = Digit,
+        ["graph"] = [('!', '~')],
+        ["lower"] = [('a', 'z')],
+        ["print"] = [(' ', '~')],
+        ["punct"] = [('!', '/'), (':', '@'), ('[', '`'), ('{', '~')],
+        ["space"] = [('\t', '\r'), (' ', ' ')],
+        ["upper"] = [('A', 'Z')],
+        ["word"] = Word,
+        ["xdigit"] = [('0', '9'), ('A', 'F'), ('a', 'f')],
     };
+
+    static string Ranges((char Lo, char Hi)[] ranges)
+    {
+        var sb = new StringBuilder();
+        foreach (var (lo, hi) in ranges)
+        {
+            sb.Append("\\u").Append(((int)lo).ToString("X4", CultureInfo.InvariantCulture));
+            if (hi != lo)
+            {
+                sb.Append("-\\u").Append(((int)hi).ToString("X4", CultureInfo.InvariantCulture));
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The complement of sorted ASCII ranges within the Basic Multilingual Plane, surrogates excluded.</summary>
+    static string Complement((char Lo, char Hi)[] ranges)
+    {
+        var result = new List<(char, char)>();
+        var next = 0;
+        foreach (var (lo, hi) in ranges.OrderBy(r => r.Lo))
+        {
+            if (lo > next)
+            {
+                result.Add(((char)next, (char)(lo - 1)));
+            }
+            next = Math.Max(next, hi + 1);
+        }
+        result.Add(((char)next, '\uD7FF'));
+        result.Add(('\uE000', '\uFFFF'));
+        return Ranges([.. result]);
+    }
+
+    /// <summary>A negated set outside a class: any code point but these.</summary>
+    static string NotIn((char Lo, char Hi)[] ranges) => "(?:[^" + Ranges(ranges) + Surrogates + "]|" + SurrogatePair + ")";
 
     /// <summary>Compiles <c>^(?:value)$</c> as Alertmanager anchors matcher regexes.</summary>
     public static Regex CompileAnchored(string value)
@@ -55,7 +98,9 @@ static class Re2Regex
     internal static string Translate(string re)
     {
         var sb = new StringBuilder(re.Length + 16);
-        var multiline = false;
+        // Flags (m, s) are scoped to the enclosing group, as in RE2.
+        var scopes = new Stack<Flags>();
+        var flags = default(Flags);
         var i = 0;
         while (i < re.Length)
         {
@@ -63,23 +108,40 @@ static class Re2Regex
             switch (c)
             {
                 case '\\':
-                    i = TranslateEscape(re, i, sb, inClass: false);
+                    i = TranslateEscape(re, i, sb, inClass: false, out _);
                     continue;
                 case '[':
                     i = TranslateClass(re, i, sb);
                     continue;
                 case '(':
-                    i = TranslateGroup(re, i, sb, ref multiline);
+                    i = TranslateGroup(re, i, sb, scopes, ref flags);
+                    continue;
+                case ')':
+                    flags = scopes.Count > 0 ? scopes.Pop() : flags;
+                    sb.Append(')');
+                    i++;
+                    continue;
+                case '.':
+                    // RE2's dot is one code point, never a lone half of a surrogate pair.
+                    sb.Append("(?:[^").Append(flags.DotAll ? string.Empty : "\\n").Append(Surrogates).Append("]|").Append(SurrogatePair).Append(')');
+                    i++;
                     continue;
                 case '$':
                     // RE2's $ outside multi-line mode is the end of text; .NET's also matches before a final \n.
-                    sb.Append(multiline ? "$" : "\\z");
+                    sb.Append(flags.Multiline ? "$" : "\\z");
                     i++;
                     continue;
                 case '{':
                     i = TranslateRepeat(re, i, sb);
                     continue;
                 default:
+                    if (char.IsHighSurrogate(c) && i + 1 < re.Length && char.IsLowSurrogate(re[i + 1]))
+                    {
+                        // Keep a code point outside the BMP together so that a quantifier applies to all of it.
+                        sb.Append("(?:").Append(c).Append(re[i + 1]).Append(')');
+                        i += 2;
+                        continue;
+                    }
                     sb.Append(c);
                     i++;
                     continue;
@@ -87,6 +149,8 @@ static class Re2Regex
         }
         return sb.ToString();
     }
+
+    record struct Flags(bool Multiline, bool DotAll);
 
     static int TranslateRepeat(string re, int i, StringBuilder sb)
     {
@@ -131,42 +195,61 @@ static class Re2Regex
         static bool Exceeds(ReadOnlySpan<char> s) => s.Length > 4 || int.Parse(s, CultureInfo.InvariantCulture) > MaxRepeat;
     }
 
-    static int TranslateGroup(string re, int i, StringBuilder sb, ref bool multiline)
+    static int TranslateGroup(string re, int i, StringBuilder sb, Stack<Flags> scopes, ref Flags flags)
     {
         if (i + 1 >= re.Length || re[i + 1] != '?')
         {
+            scopes.Push(flags);
             sb.Append('(');
             return i + 1;
         }
         var rest = re.AsSpan(i);
         if (rest.StartsWith("(?P<"))
         {
+            scopes.Push(flags);
             sb.Append("(?<");
             return i + 4;
         }
         if (rest.StartsWith("(?<") && rest.Length > 3 && (char.IsAsciiLetter(rest[3]) || rest[3] == '_'))
         {
+            scopes.Push(flags);
             sb.Append("(?<");
             return i + 3;
         }
         // Flag groups: (?flags) or (?flags:...), flags from i, m, s, U with an optional '-'.
         var j = i + 2;
         var sawFlag = false;
+        var negate = false;
+        var updated = flags;
         while (j < re.Length && re[j] is 'i' or 'm' or 's' or 'U' or '-')
         {
-            if (re[j] == 'U')
+            switch (re[j])
             {
-                throw new MatcherException("error parsing regexp: the ungreedy flag (?U) is not supported by Guardia's linear-time matcher; use lazy quantifiers (*?, +?) instead: `" + re + "`");
-            }
-            if (re[j] == 'm')
-            {
-                multiline = true;
+                case 'U':
+                    throw new MatcherException("error parsing regexp: the ungreedy flag (?U) is not supported by Guardia's linear-time matcher; use lazy quantifiers (*?, +?) instead: `" + re + "`");
+                case 'm':
+                    updated = updated with { Multiline = !negate };
+                    break;
+                case 's':
+                    updated = updated with { DotAll = !negate };
+                    break;
+                case '-':
+                    negate = true;
+                    break;
             }
             sawFlag |= re[j] != '-';
             j++;
         }
-        if (j < re.Length && (re[j] == ')' || re[j] == ':') && (sawFlag || re[j] == ':'))
+        if (j < re.Length && re[j] == ')' && sawFlag)
         {
+            flags = updated;
+            sb.Append(re, i, j - i + 1);
+            return j + 1;
+        }
+        if (j < re.Length && re[j] == ':')
+        {
+            scopes.Push(flags);
+            flags = updated;
             sb.Append(re, i, j - i + 1);
             return j + 1;
         }
@@ -177,12 +260,15 @@ static class Re2Regex
     static int TranslateClass(string re, int start, StringBuilder sb)
     {
         var i = start + 1;
-        sb.Append('[');
+        var negated = false;
         if (i < re.Length && re[i] == '^')
         {
-            sb.Append('^');
+            negated = true;
             i++;
         }
+        var body = new StringBuilder();
+        // True when the set contains every code point outside the BMP (e.g. it holds [:^alpha:] or \D).
+        var coversAstral = false;
         var first = true;
         while (true)
         {
@@ -193,8 +279,8 @@ static class Re2Regex
             var c = re[i];
             if (c == ']' && !first)
             {
-                sb.Append(']');
-                return i + 1;
+                i++;
+                break;
             }
             first = false;
             if (c == '[' && i + 1 < re.Length && re[i + 1] == ':')
@@ -203,43 +289,68 @@ static class Re2Regex
                 if (close > 0)
                 {
                     var name = re[(i + 2)..close];
-                    if (name.StartsWith('^'))
-                    {
-                        throw new MatcherException("error parsing regexp: negated POSIX classes like [[:^alpha:]] are not supported by Guardia; use [^[:alpha:]] instead: `" + re + "`");
-                    }
-                    if (!PosixClasses.TryGetValue(name, out var ranges))
+                    var negatedPosix = name.StartsWith('^');
+                    if (!PosixClasses.TryGetValue(negatedPosix ? name[1..] : name, out var ranges))
                     {
                         throw new MatcherException("error parsing regexp: invalid character class range: `" + re[i..(close + 2)] + "`");
                     }
-                    sb.Append(ranges);
+                    body.Append(negatedPosix ? Complement(ranges) : Ranges(ranges));
+                    coversAstral |= negatedPosix;
                     i = close + 2;
                     continue;
                 }
             }
+            if (char.IsHighSurrogate(c))
+            {
+                throw AstralInClass(re);
+            }
             switch (c)
             {
                 case '\\':
-                    i = TranslateEscape(re, i, sb, inClass: true);
+                    i = TranslateEscape(re, i, body, inClass: true, out var astral);
+                    coversAstral |= astral;
                     continue;
                 case '[':
-                    sb.Append("\\[");
+                    body.Append("\\[");
                     i++;
                     continue;
                 case '-' when i + 1 < re.Length && re[i + 1] == '[':
                     // .NET reads "-[" as class subtraction; RE2 reads a literal '-' and '['.
-                    sb.Append("\\-");
+                    body.Append("\\-");
                     i++;
                     continue;
                 default:
-                    sb.Append(c);
+                    body.Append(c);
                     i++;
                     continue;
             }
         }
+        if (negated)
+        {
+            // A negated class excludes lone surrogate halves; astral code points are in it unless the body covered them.
+            sb.Append(coversAstral ? string.Empty : "(?:").Append("[^").Append(body).Append(Surrogates).Append(']');
+            if (!coversAstral)
+            {
+                sb.Append('|').Append(SurrogatePair).Append(')');
+            }
+        }
+        else if (coversAstral)
+        {
+            sb.Append("(?:[").Append(body).Append("]|").Append(SurrogatePair).Append(')');
+        }
+        else
+        {
+            sb.Append('[').Append(body).Append(']');
+        }
+        return i;
     }
 
-    static int TranslateEscape(string re, int i, StringBuilder sb, bool inClass)
+    static MatcherException AstralInClass(string re) =>
+        new("error parsing regexp: characters above U+FFFF inside a character class are not supported by Guardia; use an alternation such as (?:😀|😁) instead: `" + re + "`");
+
+    static int TranslateEscape(string re, int i, StringBuilder sb, bool inClass, out bool coversAstral)
     {
+        coversAstral = false;
         if (i + 1 >= re.Length)
         {
             throw new MatcherException("error parsing regexp: trailing backslash at end of expression: ``");
@@ -247,23 +358,19 @@ static class Re2Regex
         var c = re[i + 1];
         switch (c)
         {
-            case 'd':
-                sb.Append(inClass ? "0-9" : "[0-9]");
-                return i + 2;
-            case 'D':
-                sb.Append(inClass ? "\\x00-/:-\\uFFFF" : "[^0-9]");
-                return i + 2;
-            case 'w':
-                sb.Append(inClass ? "0-9A-Za-z_" : "[0-9A-Za-z_]");
-                return i + 2;
-            case 's':
-                sb.Append(inClass ? "\\t\\n\\f\\r " : "[\\t\\n\\f\\r ]");
-                return i + 2;
-            case 'W' or 'S' when !inClass:
-                sb.Append(c == 'W' ? "[^0-9A-Za-z_]" : "[^\\t\\n\\f\\r ]");
-                return i + 2;
-            case 'W' or 'S':
-                throw new MatcherException("error parsing regexp: \\" + c + " inside a character class is not supported by Guardia; list the characters instead: `" + re + "`");
+            case 'd' or 'w' or 's':
+                {
+                    var ranges = c == 'd' ? Digit : c == 'w' ? Word : Space;
+                    sb.Append(inClass ? Ranges(ranges) : "[" + Ranges(ranges) + "]");
+                    return i + 2;
+                }
+            case 'D' or 'W' or 'S':
+                {
+                    var ranges = c == 'D' ? Digit : c == 'W' ? Word : Space;
+                    sb.Append(inClass ? Complement(ranges) : NotIn(ranges));
+                    coversAstral = inClass;
+                    return i + 2;
+                }
             case 'A' or 'z' or 'b' or 'B' when !inClass:
                 sb.Append('\\').Append(c);
                 return i + 2;
@@ -280,7 +387,7 @@ static class Re2Regex
                     return end < 0 ? re.Length : end + 2;
                 }
             case 'x':
-                return TranslateHex(re, i, sb);
+                return TranslateHex(re, i, sb, inClass);
             case >= '0' and <= '7':
                 {
                     // RE2: a single non-zero digit would be a backreference, which it does not support; otherwise octal.
@@ -310,7 +417,7 @@ static class Re2Regex
         }
     }
 
-    static int TranslateHex(string re, int i, StringBuilder sb)
+    static int TranslateHex(string re, int i, StringBuilder sb, bool inClass)
     {
         var j = i + 2;
         int value;
@@ -330,6 +437,10 @@ static class Re2Regex
         else
         {
             throw new MatcherException("error parsing regexp: invalid escape sequence: `" + re[i..Math.Min(re.Length, i + 4)] + "`");
+        }
+        if (value > 0xFFFF && inClass)
+        {
+            throw AstralInClass(re);
         }
         if (value > 0xFFFF)
         {

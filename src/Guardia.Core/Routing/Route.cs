@@ -11,12 +11,14 @@ namespace Guardia.Core.Routing;
 public sealed class Route
 {
     readonly Route[] _routes;
+    readonly IReadOnlyList<Route> _self;
     string? _key;
 
     Route(Route? parent, int index, RouteConfig config)
     {
         Parent = parent;
         Index = index;
+        _self = Array.AsReadOnly(new[] { this });
         var opts = parent?.Options ?? new RouteOptions();
         if (!string.IsNullOrEmpty(config.Receiver))
         {
@@ -84,12 +86,14 @@ public sealed class Route
         {
             return [];
         }
-        List<Route>? all = null;
-        CollectChildren(labels, ref all);
-        return all is null ? [this] : all;
+        // The common outcome is one route: return its cached one-element list and allocate nothing.
+        Route? single = null;
+        List<Route>? many = null;
+        CollectChildren(labels, ref single, ref many);
+        return many ?? (single ?? this)._self;
     }
 
-    void CollectChildren(LabelSet labels, ref List<Route>? all)
+    void CollectChildren(LabelSet labels, ref Route? single, ref List<Route>? many)
     {
         foreach (var child in _routes)
         {
@@ -97,11 +101,19 @@ public sealed class Route
             {
                 continue;
             }
-            var before = all?.Count ?? 0;
-            child.CollectChildren(labels, ref all);
-            if ((all?.Count ?? 0) == before)
+            var before = many?.Count ?? (single is null ? 0 : 1);
+            child.CollectChildren(labels, ref single, ref many);
+            var after = many?.Count ?? (single is null ? 0 : 1);
+            if (after == before)
             {
-                (all ??= []).Add(child);
+                if (single is null)
+                {
+                    single = child;
+                }
+                else
+                {
+                    (many ??= [single]).Add(child);
+                }
             }
             if (!child.Continue)
             {

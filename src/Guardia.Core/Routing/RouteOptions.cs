@@ -14,8 +14,13 @@ public sealed record RouteOptions
     /// <summary>True when grouping by all labels (<c>group_by: ['...']</c>).</summary>
     public bool GroupByAll { get; init; }
 
+    /// <summary>How long to wait before the first notification of a new group.</summary>
     public TimeSpan GroupWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to wait before notifying about changes to a group.</summary>
     public TimeSpan GroupInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long to wait before repeating an unchanged notification.</summary>
     public TimeSpan RepeatInterval { get; init; } = TimeSpan.FromHours(4);
 
     /// <summary>Names of intervals during which notifications are muted (not inherited).</summary>

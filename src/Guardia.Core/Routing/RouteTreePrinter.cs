@@ -117,7 +117,8 @@ public static class RouteTreePrinter
                 var child = _children[i];
                 var lines = child.Value.Split('\n');
                 sb.Append(prefix).Append(last ? "└── " : "├── ").Append(lines[0]).Append('\n');
-                var childPrefix = prefix + (last ? "    " : "│   ");
+                // treeprint draws the vertical link as "│", two no-break spaces and a space.
+                var childPrefix = prefix + (last ? "    " : "│\u00A0\u00A0 ");
                 for (var l = 1; l < lines.Length; l++)
                 {
                     // treeprint continues a multi-line value under the edge, indented past it.

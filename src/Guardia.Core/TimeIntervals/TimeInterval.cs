@@ -29,7 +29,16 @@ public sealed record TimeInterval
         if (Times is not null)
         {
             var minute = (t.Hour * 60) + t.Minute;
-            if (!Any(Times, r => minute >= r.StartMinute && minute < r.EndMinute))
+            var inTimes = false;
+            foreach (var r in Times)
+            {
+                if (minute >= r.StartMinute && minute < r.EndMinute)
+                {
+                    inTimes = true;
+                    break;
+                }
+            }
+            if (!inTimes)
             {
                 return false;
             }
@@ -59,19 +68,9 @@ public sealed record TimeInterval
                 return false;
             }
         }
-        if (Months is not null && !Any(Months, r => t.Month >= r.Begin && t.Month <= r.End))
-        {
-            return false;
-        }
-        if (Weekdays is not null)
-        {
-            var weekday = (int)t.DayOfWeek;
-            if (!Any(Weekdays, r => weekday >= r.Begin && weekday <= r.End))
-            {
-                return false;
-            }
-        }
-        return Years is null || Any(Years, r => t.Year >= r.Begin && t.Year <= r.End);
+        return (Months is null || InAny(Months, t.Month))
+            && (Weekdays is null || InAny(Weekdays, (int)t.DayOfWeek))
+            && (Years is null || InAny(Years, t.Year));
     }
 
     /// <summary>Returns whether any of <paramref name="intervals"/> contains <paramref name="instant"/>.</summary>
@@ -88,11 +87,11 @@ public sealed record TimeInterval
         return false;
     }
 
-    static bool Any<T>(IReadOnlyList<T> items, Func<T, bool> predicate)
+    static bool InAny(IReadOnlyList<InclusiveRange> ranges, int value)
     {
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < ranges.Count; i++)
         {
-            if (predicate(items[i]))
+            if (value >= ranges[i].Begin && value <= ranges[i].End)
             {
                 return true;
             }
