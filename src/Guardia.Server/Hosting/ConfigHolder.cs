@@ -9,6 +9,9 @@ sealed class ConfigHolder(ServeOptions options, TimeProvider time, ILogger<Confi
 
     public ConfigSnapshot Current => _current ?? throw new InvalidOperationException("Configuration not loaded.");
 
+    /// <summary>Called after each successful (re)load with the new snapshot.</summary>
+    public event Action<ConfigSnapshot>? Reloaded;
+
     /// <summary>The error of the last reload that failed, cleared by a successful one.</summary>
     public string? LastError { get; private set; }
 
@@ -20,6 +23,7 @@ sealed class ConfigHolder(ServeOptions options, TimeProvider time, ILogger<Confi
             var next = ConfigSnapshot.Load(options.ConfigFile, time.GetUtcNow());
             Interlocked.Exchange(ref _current, next);
             LastError = null;
+            Reloaded?.Invoke(next);
             logger.LogInformation("Loaded configuration {File}", options.ConfigFile ?? "(built-in default)");
             foreach (var warning in next.Config.Warnings)
             {

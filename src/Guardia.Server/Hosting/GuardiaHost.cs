@@ -1,6 +1,8 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using Guardia.Core.Alerts;
+using Guardia.Core.Inhibition;
+using Guardia.Core.Silences;
 using Guardia.Server.Api;
 using Guardia.Server.Api.AlertmanagerV2;
 using Guardia.Server.Observability;
@@ -45,17 +47,27 @@ static class GuardiaHost
         builder.Services.AddHostedService<ResolvedAlertCollector>();
 
         SqliteAlertJournal journal;
+        SqliteSilenceStore silenceStore;
         try
         {
             journal = new SqliteAlertJournal(SqliteDatabase.Open(options.StoragePath));
+            silenceStore = new SqliteSilenceStore(SqliteDatabase.Open(options.StoragePath));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
             await Console.Error.WriteLineAsync($"guardia: cannot open the store under --storage.path \"{options.StoragePath}\": {ex.Message}");
             return 1;
         }
+        using var __ = silenceStore;
         var store = new AlertStore(journal);
         builder.Services.AddSingleton(store);
+        using var silences = new Silences(silenceStore, time, options.Retention);
+        var silencer = new Silencer(silences);
+        var inhibitor = new Inhibitor();
+        builder.Services.AddSingleton(silences);
+        builder.Services.AddSingleton(silencer);
+        builder.Services.AddSingleton(inhibitor);
+        builder.Services.AddHostedService<SilenceMaintenance>();
 
         await using var app = builder.Build();
         await using var _ = journal;
@@ -69,15 +81,24 @@ static class GuardiaHost
         {
             var now = time.GetUtcNow();
             var active = 0;
+            var suppressed = 0;
             foreach (var a in store.Snapshot())
             {
-                if (!a.ResolvedAt(now))
+                if (a.ResolvedAt(now))
+                {
+                    continue;
+                }
+                if (silencer.Mutes(a.Labels, now) || inhibitor.Mutes(a.Labels, now))
+                {
+                    suppressed++;
+                }
+                else
                 {
                     active++;
                 }
             }
             metrics.Alerts.WithLabels("active").Set(active);
-            metrics.Alerts.WithLabels("suppressed").Set(0);
+            metrics.Alerts.WithLabels("suppressed").Set(suppressed);
         });
 
         var config = app.Services.GetRequiredService<ConfigHolder>();
@@ -94,9 +115,17 @@ static class GuardiaHost
         var expired = store.CollectResolved(loadedAt, loadedAt - options.Retention);
         logger.LogInformation("Restored {Count} alerts ({Expired} past retention dropped) from {Path} in {Ms:F0} ms",
             store.Count, expired, options.StoragePath, time.GetElapsedTime(loadStarted).TotalMilliseconds);
+        await silences.LoadAsync(ct);
+        logger.LogInformation("Restored {Count} silences", silences.Count);
+
+        // Inhibition follows the committed alerts and is rebuilt from them whenever the rules are reloaded.
+        store.Subscribe(inhibitor.Observe);
+        inhibitor.Configure(config.Current.Config.InhibitRules, store.Snapshot);
+        config.Reloaded += next => inhibitor.Configure(next.Config.InhibitRules, store.Snapshot);
 
         app.UseHttpMetrics();
         app.MapAlertEndpoints();
+        app.MapSilenceEndpoints();
         app.MapStatusEndpoints();
         app.MapLifecycleEndpoints();
         app.MapMetrics("/metrics");
