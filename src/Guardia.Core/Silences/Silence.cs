@@ -128,9 +128,11 @@ public sealed class Silence
             {
                 throw new SilenceException($"silence invalid: invalid label matcher {i}: invalid regular expression {GoQuote(m.Value)}: {ex.Message}", ex);
             }
-            allMatchEmpty &= compiled[i].Matches("");
+            // Alertmanager 0.25 counts only = and =~ matchers as matching the empty string: one negative matcher
+            // makes any silence acceptable, even a!="x" alone.
+            allMatchEmpty &= m.Type is MatchType.Equal or MatchType.Regexp && compiled[i].Matches("");
         }
-        // A silence whose every matcher matches the empty string would silence every alert (0.25 refuses it).
+        // A silence whose every matcher matches the empty string would silence every alert.
         if (allMatchEmpty)
         {
             throw Invalid("at least one matcher must not match the empty string");
