@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using Guardia.Core.Matching;
 using Guardia.Core.Silences;
@@ -378,18 +377,6 @@ static class PostableSilenceReader
         _ => "object",
     };
 
-    /// <summary>Parses RFC 3339 as go-openapi's strfmt.DateTime accepts it (fractions up to nanoseconds, Z or an offset).</summary>
-    internal static bool TryParseTime(string text, out DateTimeOffset value)
-    {
-        value = default;
-        if (text.Length < 20 || text[10] is not ('T' or 't' or ' '))
-        {
-            return false;
-        }
-        // .NET keeps 7 fractional digits; Go's nanoseconds beyond that cannot change a millisecond-printed value.
-        var normalized = System.Text.RegularExpressions.Regex.Replace(text, @"(\.\d{7})\d+", "$1", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
-        return DateTimeOffset.TryParseExact(normalized,
-            ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssZ", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFZ", "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK"],
-            CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value);
-    }
+    /// <summary>Parses times as the alert endpoint does (go-openapi's date-time forms).</summary>
+    internal static bool TryParseTime(string text, out DateTimeOffset value) => PostableAlertReader.TryParseTime(text, out value);
 }
