@@ -99,6 +99,14 @@ static class GuardiaHost
             }
             metrics.Alerts.WithLabels("active").Set(active);
             metrics.Alerts.WithLabels("suppressed").Set(suppressed);
+            var states = new int[3];
+            foreach (var s in silences.All())
+            {
+                states[(int)s.StateAt(now)]++;
+            }
+            metrics.Silences.WithLabels("active").Set(states[(int)SilenceState.Active]);
+            metrics.Silences.WithLabels("pending").Set(states[(int)SilenceState.Pending]);
+            metrics.Silences.WithLabels("expired").Set(states[(int)SilenceState.Expired]);
         });
 
         var config = app.Services.GetRequiredService<ConfigHolder>();

@@ -1,10 +1,11 @@
 using Guardia.Core.Inhibition;
 using Guardia.Core.Silences;
+using Guardia.Server.Observability;
 
 namespace Guardia.Server.Hosting;
 
 /// <summary>Every maintenance interval, deletes silences expired longer than the retention ago and drops resolved inhibition sources.</summary>
-sealed class SilenceMaintenance(Silences silences, Inhibitor inhibitor, ServeOptions options, TimeProvider time, ILogger<SilenceMaintenance> logger) : BackgroundService
+sealed class SilenceMaintenance(Silences silences, Inhibitor inhibitor, ServeOptions options, TimeProvider time, GuardiaMetrics metrics, ILogger<SilenceMaintenance> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,6 +17,7 @@ sealed class SilenceMaintenance(Silences silences, Inhibitor inhibitor, ServeOpt
                 var collected = await silences.CollectAsync(stoppingToken);
                 if (collected > 0)
                 {
+                    metrics.SilencesCollected.Inc(collected);
                     logger.LogInformation("Collected {Count} silences expired more than {Retention} ago", collected, options.Retention);
                 }
                 inhibitor.CollectResolved(time.GetUtcNow());
