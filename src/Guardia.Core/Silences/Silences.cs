@@ -178,6 +178,7 @@ public sealed class Silences : IDisposable
                 (ids ??= []).Add(s.Id);
             }
         }
+        // Alertmanager's order is its map's; sorted ids keep listings stable.
         if (ids is null)
         {
             return [];

@@ -314,4 +314,14 @@ public sealed class SilencesTests : IDisposable
         Assert.False(SilenceService.HasMatchers(s, [MatcherParser.ParseMatcher("c=\"d.*\"")]));
         Assert.False(SilenceService.HasMatchers(s, [MatcherParser.ParseMatcher("a=\"b\""), MatcherParser.ParseMatcher("x=\"y\"")]));
     }
+
+    [Fact]
+    public async Task Set_StoresEverySilence_WhenCalledConcurrently()
+    {
+        var ids = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Task.Run(() => _silences.SetAsync(Draft(0, 60, Eq("host", $"h{i}")), default))));
+        Assert.Equal(50, ids.Distinct().Count());
+        Assert.Equal(50, _store.Rows.Count);
+        Assert.Equal(50, _silences.Count);
+    }
 }
