@@ -1,10 +1,10 @@
 using Guardia.Core.Inhibition;
-using MatchType = Guardia.Core.Matching.MatchType;
 using Guardia.Core.Silences;
 using Guardia.Server.Hosting;
 using Guardia.Server.Observability;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using MatchType = Guardia.Core.Matching.MatchType;
 
 namespace Guardia.Server.Tests.Hosting;
 
