@@ -3,4 +3,5 @@ using Guardia.Server.Cli;
 
 var root = new RootCommand("Guardia: incident response that speaks Alertmanager's API.");
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(TemplateCommand.Create());
 return await root.Parse(args).InvokeAsync();
