@@ -47,10 +47,6 @@ sealed class Executor
         }
         var (line, col) = _tree.Position(_node.Pos);
         var context = _node.ToString() ?? string.Empty;
-        if (context.Length > 20)
-        {
-            context = context[..20] + "...";
-        }
         return new TemplateException(
             $"template: {_tree.ParseName}:{line}:{col}: executing {GoFormat.Quote(_tree.Name)} at <{context}>: {message}",
             _tree.ParseName, line, col);
@@ -222,7 +218,6 @@ sealed class Executor
                 }
                 break;
             default:
-                _node = range;
                 throw Error($"range can't iterate over {GoFormat.FormatValue(value)}");
         }
         var result = Flow.Normal;

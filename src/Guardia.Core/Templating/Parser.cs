@@ -432,9 +432,9 @@ sealed class Parser
             switch (node)
             {
                 case FieldNode f:
-                    return new FieldNode(f.Pos, [.. f.Ident, .. chain.Field]);
+                    return new FieldNode(chain.Pos, [.. f.Ident, .. chain.Field]);
                 case VariableNode v:
-                    return new VariableNode(v.Pos, [.. v.Ident, .. chain.Field]);
+                    return new VariableNode(chain.Pos, [.. v.Ident, .. chain.Field]);
                 case BoolNode or StringNode or NumberNode or NilNode or DotNode:
                     throw Error($"unexpected . after term {GoFormat.Quote(node.ToString()!)}");
                 default:
