@@ -459,7 +459,7 @@ sealed class Executor
         {
             throw Error($"{GoFormat.Quote(name)} is not a defined function");
         }
-        return Call(dot, function, name, cmd, args, final);
+        return Call(dot, function, name, cmd, args, final, id);
     }
 
     object? EvalAndOr(object? dot, bool isAnd, List<Node> args, object? final)
@@ -503,21 +503,24 @@ sealed class Executor
         return values;
     }
 
-    object? Call(object? dot, TemplateFunction function, string name, Node node, List<Node>? args, object? final)
+    // Go reports argument errors at the function's name and call errors at the whole command.
+    object? Call(object? dot, TemplateFunction function, string name, Node node, List<Node>? args, object? final, Node? nameNode = null)
     {
         var values = EvaluateArgs(dot, args, final);
         _node = node;
-        return Invoke(function, name, values, name);
+        return Invoke(function, name, values, name, nameNode ?? node);
     }
 
-    object? Invoke(TemplateFunction function, string name, List<object?> values, string displayName)
+    object? Invoke(TemplateFunction function, string name, List<object?> values, string displayName, Node? nameNode = null)
     {
+        var callNode = _node;
         try
         {
             return function(values);
         }
         catch (TemplateFunctionException e) when (e.IsArgumentError)
         {
+            _node = nameNode ?? callNode;
             throw Error(e.Message);
         }
         catch (TemplateException)

@@ -222,7 +222,11 @@ sealed class Lexer
         while (true)
         {
             var (isRight, trimRight) = AtRightDelim();
-            if (isRight && _parenDepth == 0)
+            if (isRight && _parenDepth > 0)
+            {
+                throw new LexError("unclosed left paren");
+            }
+            if (isRight)
             {
                 if (trimRight)
                 {

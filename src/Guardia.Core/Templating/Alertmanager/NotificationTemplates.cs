@@ -27,7 +27,7 @@ public sealed class NotificationTemplates
         set.Parse("email.tmpl", DefaultText("email.tmpl"));
         if (language == "es")
         {
-            set.Parse("default.es.tmpl", DefaultText("default.es.tmpl"));
+            set.Parse("default_es.tmpl", DefaultText("default_es.tmpl"));
         }
         foreach (var (name, text) in files)
         {
@@ -36,7 +36,7 @@ public sealed class NotificationTemplates
         return new NotificationTemplates(set);
     }
 
-    /// <summary>The text of one of the embedded default template files (<c>default.tmpl</c>, <c>email.tmpl</c>, <c>default.es.tmpl</c>).</summary>
+    /// <summary>The text of one of the embedded default template files (<c>default.tmpl</c>, <c>email.tmpl</c>, <c>default_es.tmpl</c>).</summary>
     public static string DefaultText(string fileName)
     {
         var assembly = typeof(NotificationTemplates).Assembly;

@@ -218,6 +218,11 @@ public static class PrometheusFunctions
 
     static GoTime ToTime(double seconds)
     {
+        var ns = seconds * 1e9;
+        if (ns > long.MaxValue || ns < long.MinValue)
+        {
+            throw new TemplateFunctionException($"{GoFloat.Format(seconds, 'g', -1)} cannot be represented as a nanoseconds timestamp since it overflows int64");
+        }
         // Prometheus goes through model.Time, which keeps milliseconds only.
         var nanos = (long)(seconds * 1e9);
         var millis = nanos / 1_000_000;

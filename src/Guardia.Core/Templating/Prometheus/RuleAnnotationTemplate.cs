@@ -20,7 +20,8 @@ public static class RuleAnnotationTemplate
         var name = "__alert_" + ruleName;
         try
         {
-            var set = new TemplateSet();
+            // Prometheus executes rule templates with missingkey=zero: a missing label prints as the empty string.
+            var set = new TemplateSet { MissingKey = MissingKey.Zero };
             set.AddFunctions(PrometheusFunctions.Create(externalUrl));
             set.Parse(name, Prelude + text);
             var data = new Dictionary<string, object?>(StringComparer.Ordinal)
