@@ -591,6 +591,9 @@ public static class GoFormat
         }
         switch (spec.Verb)
         {
+            case 'v' when spec.Sharp:
+                Pad(sb, spec, Quote(s));
+                return;
             case 'v' or 's':
                 Pad(sb, spec, s);
                 return;

@@ -129,7 +129,26 @@ sealed class Parser
         }
         _vars.Clear();
         _vars.AddRange(savedVars);
-        _trees.Add(new Tree(name, _parseName, _text, list));
+        AddTree(new Tree(name, _parseName, _text, list));
+    }
+
+    // Within one parse Go rejects two non-empty bodies for one name; an empty body never replaces a real one.
+    void AddTree(Tree tree)
+    {
+        var index = _trees.FindIndex(t => t.Name == tree.Name);
+        if (index < 0)
+        {
+            _trees.Add(tree);
+            return;
+        }
+        if (!tree.IsEmpty && !_trees[index].IsEmpty)
+        {
+            throw Error($"template: multiple definition of template {GoFormat.Quote(tree.Name)}");
+        }
+        if (!tree.IsEmpty)
+        {
+            _trees[index] = tree;
+        }
     }
 
     string TemplateName(Token token, string context)
@@ -291,7 +310,7 @@ sealed class Parser
         }
         _vars.Clear();
         _vars.AddRange(savedVars);
-        _trees.Add(new Tree(name, _parseName, _text, list));
+        AddTree(new Tree(name, _parseName, _text, list));
         return new TemplateNode(nameToken.Pos, token.Line, name, pipe);
     }
 
@@ -494,6 +513,21 @@ sealed class Parser
         return new VariableNode(pos, parts);
     }
 
+    static double ParseHexFloat(string s)
+    {
+        var p = s.IndexOfAny(['p', 'P']);
+        var exponent = int.Parse(s[(p + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var mantissa = s[..p];
+        var point = mantissa.IndexOf('.', StringComparison.Ordinal);
+        if (point >= 0)
+        {
+            exponent -= 4 * (mantissa.Length - point - 1);
+            mantissa = mantissa.Remove(point, 1);
+        }
+        var m = (double)ulong.Parse(mantissa.Length == 0 ? "0" : mantissa, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        return Math.ScaleB(m, exponent);
+    }
+
     NumberNode ParseNumber(Token token)
     {
         var text = token.Value;
@@ -523,6 +557,11 @@ sealed class Parser
         var body = clean.TrimStart('+', '-');
         try
         {
+            if (body.Length > 2 && body[0] == '0' && body[1] is 'x' or 'X' && body.Contains('p', StringComparison.OrdinalIgnoreCase))
+            {
+                var value = ParseHexFloat(body[2..]);
+                return new NumberNode(token.Pos, text, negative ? -value : value);
+            }
             if (body.Length > 2 && body[0] == '0' && body[1] is 'x' or 'X' or 'o' or 'O' or 'b' or 'B' && !body.Contains('.', StringComparison.Ordinal) && !body.Contains('p', StringComparison.OrdinalIgnoreCase))
             {
                 var radix = body[1] is 'x' or 'X' ? 16 : body[1] is 'o' or 'O' ? 8 : 2;
