@@ -111,13 +111,10 @@ sealed class Executor
         }
         if (_html && value is not SafeHtml)
         {
-            text = HtmlTextEscape(text);
+            text = HtmlEscaping.Escape(_out, text);
         }
         _out.Append(text);
     }
-
-    // html/template's escaper for text and quoted attributes also escapes '+', unlike the html builtin.
-    static string HtmlTextEscape(string s) => Builtins.HtmlEscape(s).Replace("+", "&#43;", StringComparison.Ordinal);
 
     Flow WalkIfOrWith(object? dot, BranchNode branch)
     {

@@ -98,6 +98,10 @@ public sealed class AmtoolTemplateParityTests : IDisposable
         yield return Row("alertmanager string functions", "{{ \"hello wORLD\" | toUpper }} {{ \"HeLLo\" | toLower }} {{ \"foo-bar baz_qux it's 3rd x.y ñandú\" | title }}");
         yield return Row("join match reReplaceAll stringSlice", "{{ stringSlice \"a\" \"b\" \"c\" | join \", \" }} {{ match \"^f.o$\" \"foo\" }} {{ reReplaceAll \"(a+)(b)\" \"${2}-$1\" \"xaab aby\" }}");
         yield return Row("safeHtml in html", "{{ .Receiver }} <b>{{ \"<i>x+y</i> & \\\"q\\\" 's\" }}</b> {{ \"<b>\" | safeHtml }}", "html");
+        yield return Row("html url attribute query", "<a href=\"{{ .ExternalURL }}?q={{ \"a b&c+d<\\\"\" }}\">", "html");
+        yield return Row("html unsafe url scheme", "<a href=\"{{ \"javascript:alert(1)\" }}\">", "html");
+        yield return Row("html url path normalised", "<a href=\"{{ \"/p a/th?x=1&y=<>\" }}\"><img src=\"{{ .ExternalURL }}/{{ \"a b\" }}\">", "html");
+        yield return Row("html quoted and unquoted attributes", "<a title=\"{{ \"a\\\"b+c\" }}\" data-x='{{ \"q'x\" }}' class={{ \"\" }} id={{ \"a=b c\" }} href={{ \"x y\" }}>{{ \"<>\" }}</a>", "html");
         yield return Row("chained pipelines", "{{ .Alerts | len | printf \"%d alerts\" }} {{ (len .Alerts) | eq 2 }} {{ \"a\" | printf \"%s-%s\" \"b\" }}");
         yield return Row("with and range declarations", "{{ $a := \"x\" }}{{ with $b := .Receiver }}{{ $a }}{{ $b }}{{ end }}{{ range $i, $p := .CommonLabels.SortedPairs }}{{ if $i }}, {{ end }}{{ $p.Name }}={{ $p.Value }}{{ end }}");
         yield return Row("multi-line text", "Alerts for {{ .Receiver }}:\n{{ range .Alerts -}}\n  * {{ .Labels.instance }}{{ .Labels.foo }}\n{{ end -}}\nend");
