@@ -427,6 +427,18 @@ sealed class Executor
                     ? throw Error($"map has no entry for key {GoFormat.Quote(fieldName)}")
                     : null;
             default:
+                if (receiver is not ITemplateObject && ReflectionMembers.TryGet(receiver, fieldName, out var reflected))
+                {
+                    if (reflected is TemplateFunction reflectedMethod)
+                    {
+                        return Call(dot, reflectedMethod, fieldName, node, args, final);
+                    }
+                    if (hasArgs)
+                    {
+                        throw Error($"{fieldName} has arguments but cannot be invoked as function");
+                    }
+                    return reflected;
+                }
                 throw Error($"can't evaluate field {fieldName} in type {GoFormat.TypeName(receiver)}");
         }
     }

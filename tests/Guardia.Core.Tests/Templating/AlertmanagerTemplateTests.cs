@@ -83,6 +83,7 @@ public sealed class AlertmanagerTemplateTests
             "Etiquetas:\n - alertname = APIDown\n - instance = api-1\n - severity = critical\n - team = backend\n"
             + "Anotaciones:\n - runbook = https://runbook.tiendi.pe/api-down\n - summary = API is down\nOrigen: http://prometheus:9090/graph?g0.expr=up\n"),
         Row("telegram message", "{{ template \"telegram.default.message\" . }}", "\nAlertas activas:\nEtiquetas:\n - alertname = APIDown\n - instance = api-1\n - severity = critical\n - team = backend\nAnotaciones:\n - runbook = https://runbook.tiendi.pe/api-down\n - summary = API is down\nOrigen: http://prometheus:9090/graph?g0.expr=up\n\n\n"),
+        Row("teams text", "{{ template \"msteams.default.text\" . }}", "\n\n# Alertas activas:\n\nEtiquetas:\n  - alertname = APIDown\n  - instance = api-1\n  - severity = critical\n  - team = backend\n\nAnotaciones:\n  - runbook = https://runbook.tiendi.pe/api-down\n  - summary = API is down\n\nOrigen: http://prometheus:9090/graph?g0.expr=up\n\n\n\n\n"),
         Row("untranslated templates stay", "{{ template \"slack.default.username\" . }}", "Alertmanager"),
     ];
 
@@ -118,7 +119,7 @@ public sealed class AlertmanagerTemplateTests
             "victorops.default.entity_display_name", "victorops.default.monitoring_tool", "pushover.default.title",
             "pushover.default.message", "pushover.default.url", "sns.default.subject", "sns.default.message",
             "telegram.default.message", "discord.default.title", "discord.default.message", "webex.default.message",
-            "email.default.subject", "email.default.html",
+            "email.default.subject", "email.default.html", "msteams.default.summary", "msteams.default.title", "msteams.default.text",
         ];
         Assert.Empty(expected.Except(names));
     }

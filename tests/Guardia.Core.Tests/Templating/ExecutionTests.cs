@@ -18,7 +18,15 @@ public sealed class ExecutionTests
         ["Nested"] = new Dictionary<string, object?> { ["Inner"] = new Dictionary<string, object?> { ["Value"] = "deep" } },
         ["None"] = new List<object?>(),
         ["Obj"] = new Person("Ana", 41),
+        ["Plain"] = new Service("checkout", 3, ["api", "db"]),
     };
+
+    public sealed record Service(string Name, int Replicas, IReadOnlyList<string> Dependencies)
+    {
+        public string Describe(string prefix) => $"{prefix}{Name}x{Replicas}";
+
+        public bool IsScaled() => Replicas > 1;
+    }
 
     sealed record Person(string Name, long Age) : ITemplateObject
     {
@@ -77,6 +85,7 @@ public sealed class ExecutionTests
         Row("bool and nil-like values", "{{ true }} {{ false }}", "true false"),
         Row("list prints like Go", "{{ .Items }}", "[x y z]"),
         Row("map prints like Go", "{{ .Labels }}", "map[a:1 b:2 c:3]"),
+        Row("plain record by reflection", "{{ .Plain.Name }} {{ .Plain.Replicas }} {{ .Plain.Dependencies }} {{ .Plain.IsScaled }} {{ .Plain.Describe \"svc:\" }} {{ gt .Plain.Replicas 2 }}", "checkout 3 [api db] true svc:checkoutx3 true"),
         Row("raw string", "{{ `a\\nb` }}", "a\\nb"),
         Row("string escapes", "{{ \"tab\\tquote\\\"\" }}", "tab\tquote\""),
     ];

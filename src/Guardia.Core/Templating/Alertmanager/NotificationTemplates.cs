@@ -25,6 +25,7 @@ public sealed class NotificationTemplates
         set.AddFunctions(AlertmanagerFunctions.Create(time));
         set.Parse("default.tmpl", DefaultText("default.tmpl"));
         set.Parse("email.tmpl", DefaultText("email.tmpl"));
+        set.Parse("msteams.tmpl", DefaultText("msteams.tmpl"));
         if (language == "es")
         {
             set.Parse("default_es.tmpl", DefaultText("default_es.tmpl"));
@@ -36,7 +37,7 @@ public sealed class NotificationTemplates
         return new NotificationTemplates(set);
     }
 
-    /// <summary>The text of one of the embedded default template files (<c>default.tmpl</c>, <c>email.tmpl</c>, <c>default_es.tmpl</c>).</summary>
+    /// <summary>The text of one of the embedded default template files (<c>default.tmpl</c>, <c>email.tmpl</c>, <c>msteams.tmpl</c>, <c>default_es.tmpl</c>).</summary>
     public static string DefaultText(string fileName)
     {
         var assembly = typeof(NotificationTemplates).Assembly;
