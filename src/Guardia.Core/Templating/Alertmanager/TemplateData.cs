@@ -179,10 +179,38 @@ public sealed record TemplateAlert : ITemplateObject
 public sealed class AlertList(IReadOnlyList<TemplateAlert> alerts) : IReadOnlyList<TemplateAlert>, ITemplateObject
 {
     /// <summary>The alerts whose status is <c>firing</c>.</summary>
-    public IReadOnlyList<TemplateAlert> Firing() => [.. alerts.Where(a => a.Status == "firing")];
+    public IReadOnlyList<TemplateAlert> Firing() => new AlertSlice([.. alerts.Where(a => a.Status == "firing")]);
 
     /// <summary>The alerts whose status is <c>resolved</c>.</summary>
-    public IReadOnlyList<TemplateAlert> Resolved() => [.. alerts.Where(a => a.Status == "resolved")];
+    public IReadOnlyList<TemplateAlert> Resolved() => new AlertSlice([.. alerts.Where(a => a.Status == "resolved")]);
+
+    // Go's Firing and Resolved return a plain []Alert: no methods, its own type name.
+    sealed class AlertSlice(List<TemplateAlert> items) : IReadOnlyList<TemplateAlert>, ICollection, ITemplateObject
+    {
+        public TemplateAlert this[int index] => items[index];
+
+        public int Count => items.Count;
+
+        public bool IsSynchronized => false;
+
+        public object SyncRoot => items;
+
+        public string TemplateTypeName => "[]template.Alert";
+
+        public void CopyTo(Array array, int index) => ((ICollection)items).CopyTo(array, index);
+
+        public bool TryGetMember(string name, out object? value)
+        {
+            value = null;
+            return false;
+        }
+
+        public IEnumerator<TemplateAlert> GetEnumerator() => items.GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => "[" + string.Join(' ', items) + "]";
+    }
 
     /// <inheritdoc/>
     public bool TryGetMember(string name, out object? value)
