@@ -511,7 +511,7 @@ public static class GoFormat
                 Pad(sb, spec, IsValidRune(v) ? QuoteRune((int)v) : "'\uFFFD'");
                 return;
             case 'U':
-                body = "U+" + magnitude.ToString("X4", CultureInfo.InvariantCulture);
+                body = "U+" + ((ulong)v).ToString("X4", CultureInfo.InvariantCulture);
                 if (spec.Sharp && IsValidRune(v))
                 {
                     body += " '" + char.ConvertFromUtf32((int)v) + "'";
