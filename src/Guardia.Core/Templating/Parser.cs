@@ -14,6 +14,7 @@ sealed class Parser
     int _index;
     int _rangeDepth;
     int _lastLine = 1;
+    int _lastPos;
 
     Parser(string parseName, string text, Func<string, bool> hasFunction)
     {
@@ -32,14 +33,19 @@ sealed class Parser
         return parser._trees;
     }
 
-    TemplateException Error(string message) =>
-        new($"template: {_parseName}:{_lastLine}: {message}", _parseName, _lastLine, 0);
+    // Go's parse errors name the line only; the column of the offending token is kept on the exception for tools.
+    TemplateException Error(string message)
+    {
+        var lineStart = _lastPos <= 0 ? -1 : _text.LastIndexOf('\n', Math.Min(_lastPos, _text.Length) - 1);
+        return new($"template: {_parseName}:{_lastLine}: {message}", _parseName, _lastLine, _lastPos - (lineStart + 1));
+    }
 
     Token Next()
     {
         var t = _tokens[Math.Min(_index, _tokens.Count - 1)];
         _index++;
         _lastLine = t.Line;
+        _lastPos = t.Pos;
         if (t.Kind == TokenKind.Error)
         {
             throw Error(t.Value);

@@ -37,7 +37,7 @@ public sealed class TemplateException : Exception
     /// <summary>The 1-based line of the error.</summary>
     public int Line { get; }
 
-    /// <summary>The 0-based byte column within the line, as Go counts it (0 for parse errors, which Go reports by line).</summary>
+    /// <summary>The 0-based column within the line, as Go counts it in execution errors; for parse errors (whose message, like Go's, names only the line) the column of the offending token.</summary>
     public int Column { get; }
 }
 

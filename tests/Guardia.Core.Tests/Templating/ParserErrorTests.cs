@@ -38,6 +38,15 @@ public sealed class ParserErrorTests
     }
 
     [Fact]
+    public void Parse_ReportsColumnOfOffendingToken_WhenFunctionIsUndefined()
+    {
+        var e = Assert.Throws<TemplateException>(() => new TemplateSet().Parse("t", "ok\n  {{ .A | nope }}"));
+        Assert.Equal("template: t:2: function \"nope\" not defined", e.Message);
+        Assert.Equal(2, e.Line);
+        Assert.Equal(10, e.Column);
+    }
+
+    [Fact]
     public void Execute_ReportsLineAndColumn_WhenFieldIsMissing()
     {
         var set = new TemplateSet().Parse("n", "line one\n  {{ .Name.Foo }}");
