@@ -13,7 +13,8 @@ public static class GoFormat
         var sb = new StringBuilder();
         for (var i = 0; i < args.Count; i++)
         {
-            if (i > 0 && args[i] is not string && args[i - 1] is not string)
+            // Go checks the kind, so string-kinded types such as template.HTML count as strings.
+            if (i > 0 && args[i] is not (string or SafeHtml) && args[i - 1] is not (string or SafeHtml))
             {
                 sb.Append(' ');
             }

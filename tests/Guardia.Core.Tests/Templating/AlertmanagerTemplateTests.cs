@@ -156,6 +156,27 @@ public sealed class AlertmanagerTemplateTests
         Assert.Equal("template: custom.tmpl:2: missing value for if", e.Message);
     }
 
+    static TheoryDataRow<string, string, string> Zone(string name, string zone, string instant, string expected) => new(zone, instant, expected) { TestDisplayName = name };
+
+    // Abbreviations are tzdata's, as Go prints them for time.LoadLocation zones.
+    public static IEnumerable<TheoryDataRow<string, string, string>> Zones =>
+    [
+        Zone("Lima has a numeric abbreviation", "America/Lima", "2024-03-10T11:53:00Z", "06:53 -0500 -05"),
+        Zone("Berlin in winter", "Europe/Berlin", "2024-01-15T12:00:00Z", "13:00 +0100 CET"),
+        Zone("Berlin in summer", "Europe/Berlin", "2024-07-15T12:00:00Z", "14:00 +0200 CEST"),
+        Zone("New York in summer", "America/New_York", "2024-07-15T12:00:00Z", "08:00 -0400 EDT"),
+        Zone("Kolkata half hour", "Asia/Kolkata", "2024-07-15T12:00:00Z", "17:30 +0530 IST"),
+        Zone("UTC", "UTC", "2024-07-15T12:00:00Z", "12:00 +0000 UTC"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Zones))]
+    public void Tz_UsesTzdataAbbreviation_WhenFormattingWithMST(string zone, string instant, string expected)
+    {
+        var data = new Dictionary<string, object?> { ["T"] = GoTime.From(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture)) };
+        Assert.Equal(expected, Templates().ExecuteText($"{{{{ .T | tz \"{zone}\" | date \"15:04 -0700 MST\" }}}}", data));
+    }
+
     [Fact]
     public void Title_CapitalisesWords_AsGoTextCasesDoes()
     {

@@ -187,16 +187,6 @@ public static class AlertmanagerFunctions
             throw new TemplateFunctionException($"unknown time zone {name}");
         }
         var converted = TimeZoneInfo.ConvertTime(t.Value, zone);
-        return new GoTime(converted, Abbreviation(converted.Offset));
-    }
-
-    // .NET does not expose tzdata abbreviations; tzdata's numeric style ("-05", "+0530") is used for every zone.
-    static string Abbreviation(TimeSpan offset)
-    {
-        var sign = offset < TimeSpan.Zero ? '-' : '+';
-        var abs = offset.Duration();
-        return abs.Minutes == 0
-            ? $"{sign}{abs.Hours.ToString("D2", CultureInfo.InvariantCulture)}"
-            : $"{sign}{abs.Hours.ToString("D2", CultureInfo.InvariantCulture)}{abs.Minutes.ToString("D2", CultureInfo.InvariantCulture)}";
+        return new GoTime(converted, ZoneAbbreviations.For(zone.Id, converted, zone.IsDaylightSavingTime(converted)));
     }
 }
