@@ -153,35 +153,51 @@ public static class TemplateCommand
         return text.EndsWith('Z') ? GoTime.From(t) : new GoTime(t, string.Empty);
     }
 
-    /// <summary>Expands a glob as Go's filepath.Glob does for patterns with wildcards in the last element: sorted matches, none is fine.</summary>
+    /// <summary>Expands a glob as Go's filepath.Glob does: wildcards in any path element, sorted matches, no match is not an error.</summary>
     static List<string> ExpandGlob(string pattern)
     {
-        var dir = Path.GetDirectoryName(pattern);
-        var filePattern = Path.GetFileName(pattern);
-        if (string.IsNullOrEmpty(dir))
-        {
-            dir = ".";
-        }
-        if (filePattern.IndexOfAny(['*', '?', '[']) < 0)
+        if (pattern.IndexOfAny(['*', '?', '[']) < 0)
         {
             return File.Exists(pattern) ? [pattern] : [];
         }
-        if (!Directory.Exists(dir))
+        var rooted = pattern.StartsWith('/');
+        var parts = pattern.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var current = new List<string> { rooted ? "/" : string.Empty };
+        for (var i = 0; i < parts.Length; i++)
         {
-            return [];
-        }
-        var regex = new Regex("^" + GlobToRegex(filePattern) + "$", RegexOptions.CultureInvariant);
-        var matches = new List<string>();
-        foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
-        {
-            var name = Path.GetFileName(entry);
-            if (regex.IsMatch(name) && File.Exists(entry))
+            var last = i == parts.Length - 1;
+            var next = new List<string>();
+            foreach (var dir in current)
             {
-                matches.Add(Path.GetDirectoryName(pattern) is { Length: > 0 } d ? Path.Combine(d, name) : name);
+                var dirPath = dir.Length == 0 ? "." : dir;
+                if (parts[i].IndexOfAny(['*', '?', '[']) < 0)
+                {
+                    var candidate = dir.Length == 0 ? parts[i] : Path.Combine(dir, parts[i]);
+                    if (last ? File.Exists(candidate) : Directory.Exists(candidate))
+                    {
+                        next.Add(candidate);
+                    }
+                    continue;
+                }
+                if (!Directory.Exists(dirPath))
+                {
+                    continue;
+                }
+                var regex = new Regex("^" + GlobToRegex(parts[i]) + "$", RegexOptions.CultureInvariant);
+                var names = Directory.EnumerateFileSystemEntries(dirPath).Select(Path.GetFileName).OfType<string>().Where(n => regex.IsMatch(n)).ToList();
+                names.Sort(StringComparer.Ordinal);
+                foreach (var name in names)
+                {
+                    var candidate = dir.Length == 0 ? name : Path.Combine(dir, name);
+                    if (last ? File.Exists(candidate) : Directory.Exists(candidate))
+                    {
+                        next.Add(candidate);
+                    }
+                }
             }
+            current = next;
         }
-        matches.Sort(StringComparer.Ordinal);
-        return matches;
+        return current;
     }
 
     static string GlobToRegex(string glob)
