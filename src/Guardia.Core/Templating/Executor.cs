@@ -62,7 +62,7 @@ sealed class Executor
                 if (action.Pipe.Decl.Count == 0)
                 {
                     _node = action;
-                    Print(value);
+                    Print(value, action.Pipe.Cmds[^1].Args[0] is IdentifierNode { Name: "html" or "urlquery" } escaper ? escaper.Name : null);
                 }
                 return Flow.Normal;
             case BreakNode:
@@ -94,7 +94,7 @@ sealed class Executor
         }
     }
 
-    void Print(object? value)
+    void Print(object? value, string? endsWithEscaper)
     {
         string text;
         if (value is null)
@@ -111,7 +111,7 @@ sealed class Executor
         }
         if (_html && value is not SafeHtml)
         {
-            text = HtmlEscaping.Escape(_out, text);
+            text = HtmlEscaping.Escape(_out, text, endsWithEscaper);
         }
         _out.Append(text);
     }

@@ -21,18 +21,29 @@ static class HtmlEscaping
         Url,
     }
 
-    public static string Escape(StringBuilder output, string value)
+    /// <summary>Escapes <paramref name="value"/> for the context at the end of <paramref name="output"/>.</summary>
+    /// <param name="output">What the template has written so far.</param>
+    /// <param name="value">The printed value.</param>
+    /// <param name="endsWith">The predefined escaper (<c>html</c> or <c>urlquery</c>) the action's pipeline ends with, if any:
+    /// html/template lets it stand in for the equivalent context escaper instead of escaping twice.</param>
+    public static string Escape(StringBuilder output, string value, string? endsWith)
     {
+        var html = endsWith == "html";
+        var urlquery = endsWith == "urlquery";
         var (kind, quoted, urlSoFar) = Detect(output);
         switch (kind)
         {
             case Kind.Attribute:
-                return quoted ? EscapeHtml(value, nospace: false) : EscapeHtml(value, nospace: true);
+                return quoted ? (html ? value : EscapeHtml(value, nospace: false)) : EscapeHtml(value, nospace: true);
             case Kind.Url:
                 string url;
                 if (urlSoFar.Length == 0)
                 {
-                    url = IsSafeUrl(value) ? ProcessUrl(value, normalize: true) : "#ZgotmplZ";
+                    url = !IsSafeUrl(value) ? "#ZgotmplZ" : urlquery ? value : ProcessUrl(value, normalize: true);
+                }
+                else if (urlquery)
+                {
+                    url = value;
                 }
                 else
                 {
@@ -40,9 +51,9 @@ static class HtmlEscaping
                         ? ProcessUrl(value, normalize: false)
                         : ProcessUrl(value, normalize: true);
                 }
-                return EscapeHtml(url, nospace: !quoted);
+                return quoted && html ? url : EscapeHtml(url, nospace: !quoted);
             default:
-                return EscapeHtml(value, nospace: false);
+                return html ? value : EscapeHtml(value, nospace: false);
         }
     }
 

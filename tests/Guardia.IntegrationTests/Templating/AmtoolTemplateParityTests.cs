@@ -102,6 +102,7 @@ public sealed class AmtoolTemplateParityTests : IDisposable
         yield return Row("html unsafe url scheme", "<a href=\"{{ \"javascript:alert(1)\" }}\">", "html");
         yield return Row("html url path normalised", "<a href=\"{{ \"/p a/th?x=1&y=<>\" }}\"><img src=\"{{ .ExternalURL }}/{{ \"a b\" }}\">", "html");
         yield return Row("html quoted and unquoted attributes", "<a title=\"{{ \"a\\\"b+c\" }}\" data-x='{{ \"q'x\" }}' class={{ \"\" }} id={{ \"a=b c\" }} href={{ \"x y\" }}>{{ \"<>\" }}</a>", "html");
+        yield return Row("html predefined escapers are not doubled", "{{ \"<a>&\" | html }} <a href=\"/x?q={{ \"a b\" | urlquery }}\">{{ \"a b+\" | urlquery }}</a> {{ html \"x<\" }} <a title=\"{{ \"<\\\"\" | html }}\" href=\"{{ \"http://x/a b\" | urlquery }}\">", "html");
         yield return Row("chained pipelines", "{{ .Alerts | len | printf \"%d alerts\" }} {{ (len .Alerts) | eq 2 }} {{ \"a\" | printf \"%s-%s\" \"b\" }}");
         yield return Row("with and range declarations", "{{ $a := \"x\" }}{{ with $b := .Receiver }}{{ $a }}{{ $b }}{{ end }}{{ range $i, $p := .CommonLabels.SortedPairs }}{{ if $i }}, {{ end }}{{ $p.Name }}={{ $p.Value }}{{ end }}");
         yield return Row("multi-line text", "Alerts for {{ .Receiver }}:\n{{ range .Alerts -}}\n  * {{ .Labels.instance }}{{ .Labels.foo }}\n{{ end -}}\nend");
