@@ -238,9 +238,9 @@ static class Builtins
     public static string JsEscape(string s)
     {
         var sb = new StringBuilder(s.Length);
-        for (var i = 0; i < s.Length; i++)
+        foreach (var rune in s.EnumerateRunes())
         {
-            var c = s[i];
+            var c = rune.Value;
             switch (c)
             {
                 case '\\': sb.Append(@"\\"); break;
@@ -251,17 +251,13 @@ static class Builtins
                 case '&': sb.Append(@"\u0026"); break;
                 case '=': sb.Append(@"\u003D"); break;
                 default:
-                    if (c < ' ')
+                    if (c < ' ' || (c >= 0x80 && !GoFormat.IsPrint(c)))
                     {
-                        sb.Append(@"\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
-                    }
-                    else if (c < 0x80 || char.IsSurrogate(c) || !char.IsControl(c))
-                    {
-                        sb.Append(c);
+                        sb.Append(@"\u").Append(c.ToString("X4", CultureInfo.InvariantCulture));
                     }
                     else
                     {
-                        sb.Append(@"\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                        sb.Append(rune.ToString());
                     }
                     break;
             }

@@ -87,7 +87,7 @@ public static class GoFormat
     {
         var sb = new StringBuilder("map[");
         var first = true;
-        foreach (var kv in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var kv in map.OrderBy(kv => kv.Key, Alerts.LabelNames.Utf8Comparer))
         {
             if (!first)
             {
@@ -188,7 +188,8 @@ public static class GoFormat
         }
     }
 
-    static bool IsPrint(int cp)
+    /// <summary>Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
+    internal static bool IsPrint(int cp)
     {
         if (cp < 0x20 || cp == 0x7F)
         {
