@@ -46,6 +46,22 @@ static class Builtins
         ["ge"] = args => Compare(args, "ge") >= 0,
     };
 
+    /// <summary>Parameter types of the fixed-arity builtins, checked before their arguments are evaluated, as Go does.</summary>
+    public static readonly IReadOnlyDictionary<string, FunctionSignature> Signatures = new Dictionary<string, FunctionSignature>(StringComparer.Ordinal)
+    {
+        ["not"] = FunctionSignature.Of("any"),
+        ["len"] = FunctionSignature.Of("any"),
+        ["index"] = FunctionSignature.VariadicOf("any", "any"),
+        ["slice"] = FunctionSignature.VariadicOf("any", "any"),
+        ["printf"] = FunctionSignature.VariadicOf("string", "any"),
+        ["eq"] = FunctionSignature.VariadicOf("any", "any"),
+        ["ne"] = FunctionSignature.Of("any", "any"),
+        ["lt"] = FunctionSignature.Of("any", "any"),
+        ["le"] = FunctionSignature.Of("any", "any"),
+        ["gt"] = FunctionSignature.Of("any", "any"),
+        ["ge"] = FunctionSignature.Of("any", "any"),
+    };
+
     /// <summary>The names the executor handles itself; they exist for the parser's "function defined" check.</summary>
     public static readonly HashSet<string> Special = ["and", "or", "call"];
 

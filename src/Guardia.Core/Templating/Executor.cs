@@ -462,7 +462,7 @@ sealed class Executor
             {
                 throw Error(callArgs[0] is null ? "error calling call: call of nil" : $"error calling call: non-function {args![1]} of type {GoFormat.TypeName(callArgs[0])}");
             }
-            return Invoke(fn, "call", callArgs.Skip(1).ToList(), "call");
+            return Invoke(fn, callArgs.Skip(1).ToList(), "call", id, cmd);
         }
         if (!_set.TryGetFunction(name, out var function))
         {
@@ -495,41 +495,66 @@ sealed class Executor
         return value;
     }
 
-    List<object?> EvaluateArgs(object? dot, List<Node>? args, object? final)
+    List<object?> EvaluateArgs(object? dot, List<Node>? args, object? final, string? name = null, FunctionSignature? signature = null)
     {
+        var count = (args is null ? 0 : args.Count - 1) + (final != Missing ? 1 : 0);
+        if (signature?.CountError(name!, count) is { } countError)
+        {
+            throw Error(countError);
+        }
         var values = new List<object?>();
         if (args is not null)
         {
             for (var i = 1; i < args.Count; i++)
             {
-                values.Add(EvalArg(dot, args[i]));
+                var type = signature?.TypeAt(i - 1) ?? "any";
+                if (type != "any" && args[i] is NumberNode or BoolNode or NilNode)
+                {
+                    // Go converts constants to the parameter type at parse-level precision and names the constant.
+                    _node = args[i];
+                    throw Error(args[i] is NilNode ? $"cannot assign nil to {type}"
+                        : type == "string" ? $"expected {type}; found {args[i]}"
+                        : $"can't handle {args[i]} for arg of type {type}");
+                }
+                var value = EvalArg(dot, args[i]);
+                if (!FunctionSignature.Accepts(type, value))
+                {
+                    // Go reports at the last node it evaluated, which for a nested pipeline is inside it.
+                    throw Error($"wrong type for value; expected {type}; got {GoFormat.TypeName(value)}");
+                }
+                values.Add(value);
             }
         }
         if (final != Missing)
         {
+            var type = signature?.TypeAt(count - 1) ?? "any";
+            if (!FunctionSignature.Accepts(type, final))
+            {
+                throw Error($"wrong type for value; expected {type}; got {GoFormat.TypeName(final)}");
+            }
             values.Add(final);
         }
         return values;
     }
 
-    // Go reports argument errors at the function's name and call errors at the whole command.
+    // Go reports argument errors at the function's name and call errors at the whole command; after a successful
+    // call the current node stays at the last argument evaluated, which later errors then name.
     object? Call(object? dot, TemplateFunction function, string name, Node node, List<Node>? args, object? final, Node? nameNode = null)
     {
-        var values = EvaluateArgs(dot, args, final);
-        _node = node;
-        return Invoke(function, name, values, name, nameNode ?? node);
+        var signature = nameNode is IdentifierNode ? _set.SignatureOf(name) : null;
+        var values = EvaluateArgs(dot, args, final, name, signature);
+        return Invoke(function, values, name, nameNode ?? node, node);
     }
 
-    object? Invoke(TemplateFunction function, string name, List<object?> values, string displayName, Node? nameNode = null)
+    object? Invoke(TemplateFunction function, List<object?> values, string displayName, Node? nameNode, Node? callNode)
     {
-        var callNode = _node;
         try
         {
             return function(values);
         }
         catch (TemplateFunctionException e) when (e.IsArgumentError)
         {
-            _node = nameNode ?? callNode;
+            _node = nameNode ?? _node;
             throw Error(e.Message);
         }
         catch (TemplateException)
@@ -539,7 +564,7 @@ sealed class Executor
         catch (Exception e) when (e is TemplateFunctionException or ArgumentException or FormatException or InvalidOperationException
             or IndexOutOfRangeException or OverflowException or System.Text.RegularExpressions.RegexParseException)
         {
-            _ = name;
+            _node = callNode ?? _node;
             throw Error($"error calling {displayName}: {e.Message}");
         }
     }

@@ -8,6 +8,7 @@ public sealed class TemplateSet
 {
     readonly Dictionary<string, Tree> _trees = new(StringComparer.Ordinal);
     readonly Dictionary<string, TemplateFunction> _functions = new(StringComparer.Ordinal);
+    readonly Dictionary<string, FunctionSignature> _signatures = new(StringComparer.Ordinal);
 
     /// <summary>How a missing map key evaluates; Go's default is <see cref="MissingKey.Default"/>.</summary>
     public MissingKey MissingKey { get; set; }
@@ -16,12 +17,19 @@ public sealed class TemplateSet
     public IReadOnlyList<string> TemplateNames => [.. _trees.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>Adds functions (Go's <c>Funcs</c>); call before parsing text that uses them. Later additions replace earlier ones.</summary>
-    public TemplateSet AddFunctions(IEnumerable<KeyValuePair<string, TemplateFunction>> functions)
+    /// <param name="functions">The functions by name.</param>
+    /// <param name="signatures">Optional parameter types by function name; with them errors name the argument Go would name.</param>
+    public TemplateSet AddFunctions(IEnumerable<KeyValuePair<string, TemplateFunction>> functions, IReadOnlyDictionary<string, FunctionSignature>? signatures = null)
     {
         ArgumentNullException.ThrowIfNull(functions);
         foreach (var (name, fn) in functions)
         {
             _functions[name] = fn;
+            _signatures.Remove(name);
+        }
+        foreach (var (name, signature) in signatures ?? new Dictionary<string, FunctionSignature>())
+        {
+            _signatures[name] = signature;
         }
         return this;
     }
@@ -60,6 +68,10 @@ public sealed class TemplateSet
         {
             copy._functions[k] = v;
         }
+        foreach (var (k, v) in _signatures)
+        {
+            copy._signatures[k] = v;
+        }
         return copy;
     }
 
@@ -84,6 +96,9 @@ public sealed class TemplateSet
 
     internal bool TryGetFunction(string name, out TemplateFunction function) =>
         _functions.TryGetValue(name, out function!) || Builtins.Functions.TryGetValue(name, out function!);
+
+    internal FunctionSignature? SignatureOf(string name) =>
+        _signatures.TryGetValue(name, out var s) ? s : _functions.ContainsKey(name) ? null : Builtins.Signatures.GetValueOrDefault(name);
 
     bool HasFunction(string name) =>
         _functions.ContainsKey(name) || Builtins.Functions.ContainsKey(name) || Builtins.Special.Contains(name);

@@ -106,8 +106,16 @@ public sealed class AmtoolTemplateParityTests : IDisposable
         yield return Row("chained pipelines", "{{ .Alerts | len | printf \"%d alerts\" }} {{ (len .Alerts) | eq 2 }} {{ \"a\" | printf \"%s-%s\" \"b\" }}");
         yield return Row("with and range declarations", "{{ $a := \"x\" }}{{ with $b := .Receiver }}{{ $a }}{{ $b }}{{ end }}{{ range $i, $p := .CommonLabels.SortedPairs }}{{ if $i }}, {{ end }}{{ $p.Name }}={{ $p.Value }}{{ end }}");
         yield return Row("multi-line text", "Alerts for {{ .Receiver }}:\n{{ range .Alerts -}}\n  * {{ .Labels.instance }}{{ .Labels.foo }}\n{{ end -}}\nend");
-        yield return Row("execution error prints nothing", "before {{ .Receiver.Foo }} after");
-        yield return Row("parse error prints nothing", "{{ if }}");
+        yield return Row("error: field of a string", "before {{ .Receiver.Foo }} after");
+        yield return Row("error: missing value for if", "{{ if }}");
+        yield return Row("error: undefined function", "{{ nope 1 }}");
+        yield return Row("error: template not defined", "{{ template \"nope\" . }}");
+        yield return Row("error: wrong argument count", "{{ toUpper \"a\" \"b\" }}");
+        yield return Row("error: constant of wrong type", "{{ toUpper 1 }}");
+        yield return Row("error: nested value of wrong type", "{{ title (join \",\" (urlquery .Alerts.Firing true)) }}");
+        yield return Row("error: index out of range", "{{ printf \"%d\" (index .Alerts 5) }}");
+        yield return Row("error: range over a string", "{{ range .Receiver }}x{{ end }}");
+        yield return Row("error: multiple definition", "{{ block \"x\" . }}a{{ end }}{{ define \"x\" }}b{{ end }}");
     }
 
     [Theory]
@@ -123,10 +131,13 @@ public sealed class AmtoolTemplateParityTests : IDisposable
         var actual = await RunAsync(DotnetHost(), [guardiaDll, .. args]);
 
         // Guards against a corpus that passes only because both tools fail (e.g. a template file that no longer parses).
-        var shouldFail = text.Contains(".Receiver.Foo", StringComparison.Ordinal) || text == "{{ if }}";
+        var shouldFail = TestContext.Current.Test!.TestDisplayName.Contains("error: ", StringComparison.Ordinal);
         Assert.Equal(shouldFail, expected.ExitCode != 0);
         Assert.Equal(expected.ExitCode == 0, actual.ExitCode == 0);
         Assert.Equal(expected.Stdout, actual.Stdout);
+        // Error messages match too, once each tool's own prefix is removed.
+        Assert.Equal(expected.Stderr.Replace("amtool: error: ", string.Empty, StringComparison.Ordinal).Trim(),
+            actual.Stderr.Replace("guardia: error: ", string.Empty, StringComparison.Ordinal).Trim());
     }
 
     static string? FindAmtool()
@@ -144,7 +155,7 @@ public sealed class AmtoolTemplateParityTests : IDisposable
 
     static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    static async Task<(int ExitCode, string Stdout)> RunAsync(string program, IEnumerable<string> args)
+    static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string program, IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo(program)
         {
@@ -152,6 +163,7 @@ public sealed class AmtoolTemplateParityTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
         };
         foreach (var a in args)
         {
@@ -161,7 +173,6 @@ public sealed class AmtoolTemplateParityTests : IDisposable
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        _ = await stderr;
-        return (process.ExitCode, await stdout);
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

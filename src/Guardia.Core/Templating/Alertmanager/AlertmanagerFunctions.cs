@@ -9,6 +9,26 @@ public static class AlertmanagerFunctions
 {
     static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>The Go parameter types of the functions, for Go's argument error messages.</summary>
+    public static IReadOnlyDictionary<string, FunctionSignature> Signatures { get; } = new Dictionary<string, FunctionSignature>(StringComparer.Ordinal)
+    {
+        ["toUpper"] = FunctionSignature.Of("string"),
+        ["toLower"] = FunctionSignature.Of("string"),
+        ["title"] = FunctionSignature.Of("string"),
+        ["trimSpace"] = FunctionSignature.Of("string"),
+        ["join"] = FunctionSignature.Of("string", "[]string"),
+        ["match"] = FunctionSignature.Of("string", "string"),
+        ["reReplaceAll"] = FunctionSignature.Of("string", "string", "string"),
+        ["safeHtml"] = FunctionSignature.Of("string"),
+        ["safeUrl"] = FunctionSignature.Of("string"),
+        ["urlUnescape"] = FunctionSignature.Of("string"),
+        ["stringSlice"] = FunctionSignature.VariadicOf("string"),
+        ["date"] = FunctionSignature.Of("string", "time.Time"),
+        ["tz"] = FunctionSignature.Of("string", "time.Time"),
+        ["since"] = FunctionSignature.Of("time.Time"),
+        ["humanizeDuration"] = FunctionSignature.Of("any"),
+    };
+
     /// <summary>Returns the function map; <paramref name="time"/> is the clock <c>since</c> reads.</summary>
     public static IReadOnlyDictionary<string, TemplateFunction> Create(TimeProvider time)
     {

@@ -22,7 +22,7 @@ public sealed class NotificationTemplates
             throw new ArgumentException($"unknown template language {language}; use one of: {string.Join(", ", Languages)}", nameof(language));
         }
         var set = new TemplateSet { MissingKey = MissingKey.Zero };
-        set.AddFunctions(AlertmanagerFunctions.Create(time));
+        set.AddFunctions(AlertmanagerFunctions.Create(time), AlertmanagerFunctions.Signatures);
         set.Parse("default.tmpl", DefaultText("default.tmpl"));
         set.Parse("email.tmpl", DefaultText("email.tmpl"));
         set.Parse("msteams.tmpl", DefaultText("msteams.tmpl"));

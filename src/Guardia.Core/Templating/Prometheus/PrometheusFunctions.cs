@@ -10,6 +10,26 @@ public static class PrometheusFunctions
     static readonly string[] SmallPrefixes = ["m", "u", "n", "p", "f", "a", "z", "y"];
     static readonly string[] BinaryPrefixes = ["ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"];
 
+    /// <summary>The Go parameter types of the functions, for Go's argument error messages.</summary>
+    public static IReadOnlyDictionary<string, FunctionSignature> Signatures { get; } = new Dictionary<string, FunctionSignature>(StringComparer.Ordinal)
+    {
+        ["humanize"] = FunctionSignature.Of("any"),
+        ["humanize1024"] = FunctionSignature.Of("any"),
+        ["humanizeDuration"] = FunctionSignature.Of("any"),
+        ["humanizePercentage"] = FunctionSignature.Of("any"),
+        ["humanizeTimestamp"] = FunctionSignature.Of("any"),
+        ["toTime"] = FunctionSignature.Of("any"),
+        ["toUpper"] = FunctionSignature.Of("string"),
+        ["toLower"] = FunctionSignature.Of("string"),
+        ["title"] = FunctionSignature.Of("string"),
+        ["match"] = FunctionSignature.Of("string", "string"),
+        ["reReplaceAll"] = FunctionSignature.Of("string", "string", "string"),
+        ["safeHtml"] = FunctionSignature.Of("string"),
+        ["externalURL"] = FunctionSignature.Of(),
+        ["stripPort"] = FunctionSignature.Of("string"),
+        ["parseDuration"] = FunctionSignature.Of("string"),
+    };
+
     /// <summary>Returns the function map; <paramref name="externalUrl"/> is what <c>externalURL</c> returns.</summary>
     public static IReadOnlyDictionary<string, TemplateFunction> Create(string externalUrl)
     {

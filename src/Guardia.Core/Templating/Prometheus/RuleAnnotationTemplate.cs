@@ -22,7 +22,7 @@ public static class RuleAnnotationTemplate
         {
             // Prometheus executes rule templates with missingkey=zero: a missing label prints as the empty string.
             var set = new TemplateSet { MissingKey = MissingKey.Zero };
-            set.AddFunctions(PrometheusFunctions.Create(externalUrl));
+            set.AddFunctions(PrometheusFunctions.Create(externalUrl), PrometheusFunctions.Signatures);
             set.Parse(name, Prelude + text);
             var data = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
