@@ -143,6 +143,24 @@ public sealed class AlertmanagerTemplateTests
         Assert.DoesNotContain("<!--", html, StringComparison.Ordinal);
     }
 
+    public static IEnumerable<TheoryDataRow<string, string>> ArgumentErrors =>
+    [
+        Row("count is checked before arguments run", "{{ toUpper (index .Alerts 9) \"b\" }}", "template: :1:3: executing \"\" at <toUpper>: wrong number of args for toUpper: want 1 got 2"),
+        Row("constant of the wrong type is named", "{{ toUpper 1 }}", "template: :1:11: executing \"\" at <1>: expected string; found 1"),
+        Row("non-string constant for a slice", "{{ join \",\" 0 }}", "template: :1:12: executing \"\" at <0>: can't handle 0 for arg of type []string"),
+        Row("nil for a string", "{{ toUpper nil }}", "template: :1:11: executing \"\" at <nil>: cannot assign nil to string"),
+        Row("piped value of the wrong type", "{{ .Alerts | len | toUpper }}", "template: :1:19: executing \"\" at <toUpper>: wrong type for value; expected string; got int"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(ArgumentErrors))]
+    public void ExecuteText_ReportsArgumentErrorsWhereGoDoes_WhenFunctionIsMisused(string text, string message)
+    {
+        var data = Data(NewAlert("APIDown", "api-1", resolved: false, "API is down"));
+        var e = Assert.Throws<TemplateException>(() => Templates().ExecuteText(text, data));
+        Assert.Equal(message, e.Message);
+    }
+
     [Fact]
     public void Create_Throws_WhenLanguageIsUnknown()
     {
