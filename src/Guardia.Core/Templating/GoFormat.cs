@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text;
+using Guardia.Core.Templating.Internal;
 
 namespace Guardia.Core.Templating;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Guardia.Core.Templating.Internal;
 
 namespace Guardia.Core.Templating;
 

@@ -1,4 +1,4 @@
-using Guardia.Core.Templating;
+using Guardia.Core.Templating.Internal;
 
 namespace Guardia.Core.Tests.Templating;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Guardia.Core.Templating.Internal;
 
 namespace Guardia.Core.Templating.Prometheus;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Guardia.Core.Templating;
+namespace Guardia.Core.Templating.Internal;
 
 enum TokenKind
 {

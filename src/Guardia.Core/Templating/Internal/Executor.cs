@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Text;
 
-namespace Guardia.Core.Templating;
+namespace Guardia.Core.Templating.Internal;
 
 /// <summary>Walks a parsed tree with Go's text/template execution rules.</summary>
 sealed class Executor

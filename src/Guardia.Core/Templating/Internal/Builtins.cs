@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text;
 
-namespace Guardia.Core.Templating;
+namespace Guardia.Core.Templating.Internal;
 
 /// <summary>Go's predefined template functions (except <c>and</c>, <c>or</c> and <c>call</c>, which the executor evaluates itself).</summary>
 static class Builtins

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Guardia.Core.Templating;
+namespace Guardia.Core.Templating.Internal;
 
 /// <summary>Go's notions of truth, equality and order for template values.</summary>
 static class Values

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Guardia.Core.Templating;
+namespace Guardia.Core.Templating.Internal;
 
 /// <summary>Builds trees from tokens with Go's text/template grammar and error messages.</summary>
 sealed class Parser

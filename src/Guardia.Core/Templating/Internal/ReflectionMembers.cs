@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 
-namespace Guardia.Core.Templating;
+namespace Guardia.Core.Templating.Internal;
 
 /// <summary>Reaches public properties and methods of plain objects (records, classes) by exact name, as Go reaches struct fields and methods.</summary>
 /// <remarks>The slower path: types on hot paths implement <see cref="ITemplateObject"/> instead. Lookups are cached per type and name.</remarks>

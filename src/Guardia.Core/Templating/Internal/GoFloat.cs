@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace Guardia.Core.Templating;
+namespace Guardia.Core.Templating.Internal;
 
 /// <summary>Formats float64 values exactly as Go's strconv.FormatFloat does for the 'e', 'f' and 'g' formats.</summary>
 static class GoFloat

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Guardia.Core.Templating;
+namespace Guardia.Core.Templating.Internal;
 
 /// <summary>Escapes printed values for the HTML context they land in, following Go's html/template for text, attributes and URL attributes.</summary>
 /// <remarks>The context is read from the output written so far (values are already escaped there, so they cannot open or close a tag).

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Guardia.Core.Templating;
+namespace Guardia.Core.Templating.Internal;
 
 /// <summary>A node of a parsed template; positions are character offsets into the parsed text.</summary>
 abstract class Node(int pos)
