@@ -32,7 +32,7 @@ static class EndToEndScenario
         ServerProcess server, WebhookSink sink, GroupFirsts firsts, BenchOptions options, Action<string> log, CancellationToken ct)
     {
         using var api = new AlertsApi(server.BaseAddress, options.Connections);
-        await Notify.WarmUpAsync(server, api, sink, options.Connections, options.NotifyTimeout, log, ct);
+        await Notify.WarmUpAsync(server, api, sink, options.Connections, options.WarmupNotifyTimeout, log, ct);
         var warmupWebhooks = sink.Webhooks;
 
         var groups = options.Groups;

@@ -40,7 +40,7 @@ static class StormScenario
         ServerProcess server, WebhookSink sink, AlertFirsts firsts, BenchOptions options, Action<string> log, CancellationToken ct)
     {
         using var api = new AlertsApi(server.BaseAddress, options.Connections);
-        await Notify.WarmUpAsync(server, api, sink, options.Connections, options.NotifyTimeout, log, ct);
+        await Notify.WarmUpAsync(server, api, sink, options.Connections, options.WarmupNotifyTimeout, log, ct);
         var warmupWebhooks = sink.Webhooks;
 
         var alerts = options.StormAlerts;
