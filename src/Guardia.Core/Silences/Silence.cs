@@ -68,7 +68,7 @@ public sealed class Silence
     }
 
     /// <summary>Returns whether this silence can become <paramref name="draft"/> without rewriting history (Alertmanager's <c>canUpdate</c>):
-    /// same matchers in the same order; an active silence keeps its start and must not end in the past; a pending one must not start in the past; an expired one never changes.</summary>
+    /// same matchers in the same order; an active silence keeps its start (to the second) and must not end in the past; a pending one must not start in the past; an expired one never changes.</summary>
     internal bool CanUpdateTo(Matchers matchers, SilenceDraft draft, DateTimeOffset now)
     {
         if (!Matchers.Equals(matchers))
@@ -77,7 +77,9 @@ public sealed class Silence
         }
         return StateAt(now) switch
         {
-            SilenceState.Active => draft.StartsAt == StartsAt && draft.EndsAt >= now,
+            // Alertmanager 0.25 compares an active silence's start to the second, so a client that read the
+            // start back with millisecond precision (amtool silence update) still updates in place.
+            SilenceState.Active => draft.StartsAt.ToUnixTimeSeconds() == StartsAt.ToUnixTimeSeconds() && draft.EndsAt >= now,
             SilenceState.Pending => draft.StartsAt >= now,
             _ => false,
         };

@@ -120,16 +120,18 @@ public sealed class SilencesTests : IDisposable
     }
 
     /// <summary>One update case: the silence starts at minute 10, ends at 60; the clock is at <c>NowMin</c>.</summary>
-    public sealed record UpdateCase(int NowMin, int NewStartMin, int NewEndMin, bool OtherMatchers, bool InPlace);
+    public sealed record UpdateCase(int NowMin, int NewStartMin, int NewEndMin, bool OtherMatchers, bool InPlace, int StartShiftMs = 0);
 
-    static TheoryDataRow<UpdateCase> Upd(string name, int nowMin, int startMin, int endMin, bool inPlace, bool otherMatchers = false) =>
-        new(new UpdateCase(nowMin, startMin, endMin, otherMatchers, inPlace)) { TestDisplayName = name };
+    static TheoryDataRow<UpdateCase> Upd(string name, int nowMin, int startMin, int endMin, bool inPlace, bool otherMatchers = false, int startShiftMs = 0) =>
+        new(new UpdateCase(nowMin, startMin, endMin, otherMatchers, inPlace, startShiftMs)) { TestDisplayName = name };
 
     public static IEnumerable<TheoryDataRow<UpdateCase>> UpdateCases =>
     [
         Upd("active: extend the end", 20, 10, 90, inPlace: true),
         Upd("active: shorten the end, still in the future", 20, 10, 30, inPlace: true),
         Upd("active: moving the start replaces", 20, 12, 90, inPlace: false),
+        Upd("active: start moved within the same second is kept", 20, 10, 90, inPlace: true, startShiftMs: 300),
+        Upd("active: start moved by a second replaces", 20, 10, 90, inPlace: false, startShiftMs: 1000),
         Upd("active: other matchers replace", 20, 10, 90, inPlace: false, otherMatchers: true),
         Upd("pending: move start later", 5, 30, 90, inPlace: true),
         Upd("pending: move start earlier but in the future", 5, 6, 90, inPlace: true),
@@ -145,6 +147,7 @@ public sealed class SilencesTests : IDisposable
         _time.Advance(TimeSpan.FromMinutes(c.NowMin));
         var now = T0.AddMinutes(c.NowMin);
         var draft = Draft(c.NewStartMin, c.NewEndMin) with { Id = id, Comment = "cambiado" };
+        draft = draft with { StartsAt = draft.StartsAt.AddMilliseconds(c.StartShiftMs) };
         if (c.OtherMatchers)
         {
             draft = draft with { Matchers = [Eq("alertname", "DiskFull"), Eq("host", "db1")] };
@@ -167,7 +170,7 @@ public sealed class SilencesTests : IDisposable
             Assert.Equal(SilenceState.Expired, old.StateAt(now.AddTicks(1)));
             Assert.Equal("mantenimiento", old.Comment);
             var created = _silences.Get(newId)!;
-            Assert.Equal(c.NewStartMin < c.NowMin ? now : T0.AddMinutes(c.NewStartMin), created.StartsAt);
+            Assert.Equal(c.NewStartMin < c.NowMin ? now : draft.StartsAt, created.StartsAt);
             Assert.Equal("cambiado", created.Comment);
             Assert.Equal(2, _silences.Count);
         }

@@ -107,6 +107,29 @@ public sealed class SilenceAmtoolTests
         }
     }
 
+    [Fact]
+    public async Task AmtoolUpdate_ReplacesOrKeepsIdsAsAlertmanagerDoes()
+    {
+        await using var alertmanager = await AlertApiServer.StartAlertmanagerAsync();
+        await using var guardia = await AlertApiServer.StartGuardiaAsync();
+        var outcomes = new List<string>();
+        foreach (var server in new[] { alertmanager, guardia })
+        {
+            var active = (await AmtoolAsync(server, "silence", "add", "alertname=DiskFull", "--comment=c", "--author=a", "--duration=2h")).Trim();
+            var pending = (await AmtoolAsync(server, "silence", "add", "alertname=Later", "--comment=c", "--author=a", "--start=" + DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), "--duration=2h")).Trim();
+            await AmtoolAsync(server, "silence", "update", active, "--duration=3h");
+            await AmtoolAsync(server, "silence", "update", pending, "--comment=cambiado");
+            var activeAfter = JsonDocument.Parse(await server.Http.GetStringAsync($"/api/v2/silence/{active}")).RootElement.GetProperty("status").GetProperty("state").GetString();
+            var pendingAfter = JsonDocument.Parse(await server.Http.GetStringAsync($"/api/v2/silence/{pending}")).RootElement.GetProperty("status").GetProperty("state").GetString();
+            var states = JsonDocument.Parse(await server.Http.GetStringAsync("/api/v2/silences")).RootElement.EnumerateArray()
+                .Select(s => s.GetProperty("status").GetProperty("state").GetString()).Order(StringComparer.Ordinal);
+            outcomes.Add($"first silence now {activeAfter}; second now {pendingAfter}; states: {string.Join(",", states)}");
+        }
+        // amtool reads the start back with millisecond precision; both servers update in place.
+        Assert.Equal("first silence now active; second now pending; states: active,pending", outcomes[0]);
+        Assert.Equal(outcomes[0], outcomes[1]);
+    }
+
     /// <summary>Silences without ids and times (which differ between servers), sorted, as comparable text.</summary>
     internal static string Comparable(JsonElement silences, bool keepEnds = false)
     {
