@@ -173,7 +173,7 @@ static class PostableAlertReader
 
     static (LabelSet?, BodyError?) ReadLabelSet(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, string what, LabelStringPool pool)
     {
-        var pairs = t_scratch ??= new string[64];
+        var pairs = _scratch ??= new string[64];
         var count = 0;
         Span<char> buffer = stackalloc char[256];
         while (true)
@@ -196,7 +196,7 @@ static class PostableAlertReader
             if ((count + 1) * 2 > pairs.Length)
             {
                 Array.Resize(ref pairs, pairs.Length * 2);
-                t_scratch = pairs;
+                _scratch = pairs;
             }
             pairs[count * 2] = name;
             pairs[(count * 2) + 1] = value;
@@ -220,22 +220,22 @@ static class PostableAlertReader
 
     /// <summary>Scratch pairs for one label set being read; one per thread, reused across requests.</summary>
     [ThreadStatic]
-    static string[]? t_scratch;
+    static string[]? _scratch;
 
     /// <summary>The last generator URL found valid on this thread: senders repeat one URL per rule.</summary>
     [ThreadStatic]
-    static string? t_lastValidUrl;
+    static string? _lastValidUrl;
 
     static bool IsUri(string s)
     {
-        if (ReferenceEquals(s, t_lastValidUrl) || s == t_lastValidUrl)
+        if (ReferenceEquals(s, _lastValidUrl) || s == _lastValidUrl)
         {
             return true;
         }
         var ok = Uri.TryCreate(s, UriKind.Absolute, out _) || (s.StartsWith('/') && Uri.TryCreate(s, UriKind.Relative, out _));
         if (ok)
         {
-            t_lastValidUrl = s;
+            _lastValidUrl = s;
         }
         return ok;
     }
