@@ -75,18 +75,22 @@ public sealed class SlackNotifier : INotifier
                 {
                     ["type"] = tmpl.Text(a.Type),
                     ["text"] = tmpl.Text(a.Text),
-                    ["url"] = tmpl.Text(a.Url),
                 };
+                OmitEmpty(action, "url", tmpl.Text(a.Url));
                 OmitEmpty(action, "style", tmpl.Text(a.Style));
-                OmitEmpty(action, "name", tmpl.Text(a.Name));
-                OmitEmpty(action, "value", tmpl.Text(a.Value));
-                if (a.ConfirmField is { } c)
+                // Alertmanager 0.25 sends a button with a url as a link button: name, value and confirm are dropped.
+                if (a.Url.Length == 0)
                 {
-                    var confirm = new JsonObject { ["text"] = tmpl.Text(c.Text) };
-                    OmitEmpty(confirm, "title", tmpl.Text(c.Title));
-                    OmitEmpty(confirm, "ok_text", tmpl.Text(c.OkText));
-                    OmitEmpty(confirm, "dismiss_text", tmpl.Text(c.DismissText));
-                    action["confirm"] = confirm;
+                    OmitEmpty(action, "name", tmpl.Text(a.Name));
+                    OmitEmpty(action, "value", tmpl.Text(a.Value));
+                    if (a.ConfirmField is { } c)
+                    {
+                        var confirm = new JsonObject { ["text"] = tmpl.Text(c.Text) };
+                        OmitEmpty(confirm, "title", tmpl.Text(c.Title));
+                        OmitEmpty(confirm, "ok_text", tmpl.Text(c.OkText));
+                        OmitEmpty(confirm, "dismiss_text", tmpl.Text(c.DismissText));
+                        action["confirm"] = confirm;
+                    }
                 }
                 actions.Add(action);
             }
