@@ -17,11 +17,60 @@ public static class JsonDelivery
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>The payload as the bytes sent, followed by a newline as Go's json.Encoder writes it.</summary>
+    /// <summary>
+    /// The payload as the bytes Go's json.Encoder writes: non-ASCII text as UTF-8 (emoji included), <c>&lt;</c>,
+    /// <c>&gt;</c> and <c>&amp;</c> as <c>\u003c</c>, <c>\u003e</c>, <c>\u0026</c>, and a trailing newline.
+    /// </summary>
     public static byte[] Encode(JsonNode payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        return Encoding.UTF8.GetBytes(payload.ToJsonString(s_options) + "\n");
+        return Encoding.UTF8.GetBytes(GoStyle(payload.ToJsonString(s_options)) + "\n");
+    }
+
+    // System.Text.Json escapes characters outside the BMP as surrogate pairs even when relaxed; Go writes
+    // them raw. '<', '>' and '&' only occur inside strings, where Go escapes them for HTML safety.
+    static string GoStyle(string json)
+    {
+        var sb = new StringBuilder(json.Length + 16);
+        for (var i = 0; i < json.Length; i++)
+        {
+            var c = json[i];
+            switch (c)
+            {
+                case '<':
+                    sb.Append("\\u003c");
+                    continue;
+                case '>':
+                    sb.Append("\\u003e");
+                    continue;
+                case '&':
+                    sb.Append("\\u0026");
+                    continue;
+                case '\\':
+                    if (i + 11 < json.Length && json[i + 1] == 'u' && json[i + 6] == '\\' && json[i + 7] == 'u'
+                        && ushort.TryParse(json.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var high)
+                        && ushort.TryParse(json.AsSpan(i + 8, 4), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var low)
+                        && char.IsHighSurrogate((char)high) && char.IsLowSurrogate((char)low))
+                    {
+                        sb.Append((char)high).Append((char)low);
+                        i += 11;
+                    }
+                    else
+                    {
+                        // Copy the escape and the character it escapes, so an escaped backslash is never re-read.
+                        sb.Append(c);
+                        if (i + 1 < json.Length)
+                        {
+                            sb.Append(json[++i]);
+                        }
+                    }
+                    continue;
+                default:
+                    sb.Append(c);
+                    continue;
+            }
+        }
+        return sb.ToString();
     }
 
     /// <summary>

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using Guardia.Core.Alerts;
+using Guardia.Core.DeadLetters;
 using Guardia.Server.Api;
 using Guardia.Server.Api.AlertmanagerV2;
+using Guardia.Server.Api.V1;
 using Guardia.Server.Observability;
 using Guardia.Storage.Sqlite;
 using Prometheus;
@@ -60,6 +62,8 @@ static class GuardiaHost
         }
         var store = new AlertStore(journal);
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<IDeadLetterStore>(_ => new SqliteDeadLetterStore(SqliteDatabase.Open(options.StoragePath)));
+        builder.Services.AddHttpClient(DeadLetterEndpoints.HttpClientName);
 
         await using var app = builder.Build();
         await using var _ = journal;
@@ -103,6 +107,7 @@ static class GuardiaHost
         app.MapAlertEndpoints();
         app.MapStatusEndpoints();
         app.MapLifecycleEndpoints();
+        app.MapDeadLetterEndpoints();
         app.MapMetrics("/metrics");
 
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>

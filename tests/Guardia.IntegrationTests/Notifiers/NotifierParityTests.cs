@@ -256,6 +256,8 @@ public sealed class NotifierParityTests(NotifierParityTests.Peers peers) : IClas
 
         Assert.Null(tmpl.Error);
         AssertJsonEqual(sent.Body, ours);
+        // Byte for byte too: same key order, same escaping (Go's json.Encoder), same trailing newline.
+        Assert.Equal(sent.Body, Encoding.UTF8.GetString(JsonDelivery.Encode(ours)));
     }
 
     public static TheoryData<string, string, string> PagerDutyCases => new()
@@ -277,6 +279,8 @@ public sealed class NotifierParityTests(NotifierParityTests.Peers peers) : IClas
 
         Assert.Null(tmpl.Error);
         AssertJsonEqual(sent.Body, ours);
+        // Byte for byte too: same key order, same escaping (Go's json.Encoder), same trailing newline.
+        Assert.Equal(sent.Body, Encoding.UTF8.GetString(JsonDelivery.Encode(ours)));
     }
 
     public static TheoryData<string, string, string> EmailCases => new()
