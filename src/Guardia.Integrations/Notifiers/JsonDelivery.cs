@@ -85,6 +85,18 @@ public static class JsonDelivery
         TimeSpan attemptTimeout,
         TimeProvider time,
         CancellationToken ct,
+        params int[] extraRetryCodes) =>
+        await PostAsync(client, url, body, null, attemptTimeout, time, ct, extraRetryCodes).ConfigureAwait(false);
+
+    /// <summary>As the other overload, with the <c>Authorization</c> header <paramref name="authorization"/> (see <see cref="HttpAuthorization"/>).</summary>
+    public static async Task<NotifyResult> PostAsync(
+        HttpClient client,
+        string url,
+        byte[] body,
+        System.Net.Http.Headers.AuthenticationHeaderValue? authorization,
+        TimeSpan attemptTimeout,
+        TimeProvider time,
+        CancellationToken ct,
         params int[] extraRetryCodes)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -101,6 +113,7 @@ public static class JsonDelivery
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
             using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
             request.Headers.UserAgent.ParseAdd("Alertmanager/0.25.0");
+            request.Headers.Authorization = authorization;
             using var response = await client.SendAsync(request, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status / 100 == 2)

@@ -14,7 +14,7 @@ public sealed class HttpSink : IAsyncDisposable
     readonly CancellationTokenSource _stop = new();
     readonly Task _loop;
 
-    public sealed record Recorded(string Path, string Body, string? ContentType);
+    public sealed record Recorded(string Path, string Body, string? ContentType, string? Authorization = null);
 
     HttpSink(int port)
     {
@@ -100,7 +100,7 @@ public sealed class HttpSink : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         lock (_requests)
         {
-            _requests.Add(new Recorded(ctx.Request.Url?.AbsolutePath ?? "/", body, ctx.Request.ContentType));
+            _requests.Add(new Recorded(ctx.Request.Url?.AbsolutePath ?? "/", body, ctx.Request.ContentType, ctx.Request.Headers["Authorization"]));
         }
         _arrived.Release();
         if (Hang)

@@ -75,6 +75,24 @@ public sealed class NotifierSenderTests
     }
 
     [Fact]
+    public async Task NotifyAsync_SendsBearerToken_FromHttpConfig()
+    {
+        await using var sink = HttpSink.Start();
+        var config = new SlackConfig
+        {
+            ApiUrl = new Secret(sink.Url + "/hook"),
+            HttpConfig = new HttpClientConfig { BearerToken = new Secret("tok-123") },
+        };
+        var slack = new SlackNotifier(config, 0, s_templates, s_http, TimeProvider.System);
+
+        var result = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
+
+        Assert.True(result.Success, result.Error);
+        Assert.Equal("Bearer tok-123", Assert.Single(sink.Requests).Authorization);
+        Assert.Equal("application/json", Assert.Single(sink.Requests).ContentType);
+    }
+
+    [Fact]
     public async Task NotifyAsync_FailsTransiently_WhenNothingListens()
     {
         var config = new SlackConfig { ApiUrl = new Secret($"http://127.0.0.1:{FreePort.Next()}/hook/SECRET") };

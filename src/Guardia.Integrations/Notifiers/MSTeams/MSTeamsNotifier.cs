@@ -81,6 +81,6 @@ public sealed class MSTeamsNotifier : INotifier
         {
             return NotifyResult.Permanent("no webhook_url or webhook_url_file");
         }
-        return await JsonDelivery.PostAsync(_http, url, JsonDelivery.Encode(payload), AttemptTimeout, _time, ct).ConfigureAwait(false);
+        return await JsonDelivery.PostAsync(_http, url, JsonDelivery.Encode(payload), await HttpAuthorization.ForAsync(_config.HttpConfig, ct).ConfigureAwait(false), AttemptTimeout, _time, ct).ConfigureAwait(false);
     }
 }

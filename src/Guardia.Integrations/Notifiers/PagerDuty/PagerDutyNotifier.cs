@@ -194,8 +194,8 @@ public sealed class PagerDutyNotifier : INotifier
         }
         // v1 rate limiting answers 403; v2 answers 429 (always retried).
         return v1
-            ? await JsonDelivery.PostAsync(_http, V1Endpoint, JsonDelivery.Encode(message), AttemptTimeout, _time, ct, 403).ConfigureAwait(false)
-            : await JsonDelivery.PostAsync(_http, _config.Url, JsonDelivery.Encode(message), AttemptTimeout, _time, ct).ConfigureAwait(false);
+            ? await JsonDelivery.PostAsync(_http, V1Endpoint, JsonDelivery.Encode(message), await HttpAuthorization.ForAsync(_config.HttpConfig, ct).ConfigureAwait(false), AttemptTimeout, _time, ct, 403).ConfigureAwait(false)
+            : await JsonDelivery.PostAsync(_http, _config.Url, JsonDelivery.Encode(message), await HttpAuthorization.ForAsync(_config.HttpConfig, ct).ConfigureAwait(false), AttemptTimeout, _time, ct).ConfigureAwait(false);
     }
 
     static void OmitEmpty(JsonObject o, string name, string value)

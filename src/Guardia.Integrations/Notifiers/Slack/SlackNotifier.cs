@@ -144,7 +144,7 @@ public sealed class SlackNotifier : INotifier
         {
             return NotifyResult.Permanent("no api_url or api_url_file");
         }
-        var result = await JsonDelivery.PostAsync(_http, url, JsonDelivery.Encode(payload), AttemptTimeout, _time, ct).ConfigureAwait(false);
+        var result = await JsonDelivery.PostAsync(_http, url, JsonDelivery.Encode(payload), await HttpAuthorization.ForAsync(_config.HttpConfig, ct).ConfigureAwait(false), AttemptTimeout, _time, ct).ConfigureAwait(false);
         return result.Error is null ? result : result with { Error = $"channel \"{payload["channel"]}\": {result.Error}" };
     }
 
