@@ -63,7 +63,7 @@ static class GuardiaHost
         var store = new AlertStore(journal);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IDeadLetterStore>(_ => new SqliteDeadLetterStore(SqliteDatabase.Open(options.StoragePath)));
-        builder.Services.AddHttpClient(DeadLetterEndpoints.HttpClientName);
+        builder.Services.AddSingleton<Guardia.Integrations.Notifiers.NotifierHttpClients>();
 
         await using var app = builder.Build();
         await using var _ = journal;

@@ -11,9 +11,6 @@ namespace Guardia.Server.Api.V1;
 /// <summary><c>/api/v1/dead-letters</c>: notifications that failed after every retry, listed, replayed, deleted.</summary>
 static class DeadLetterEndpoints
 {
-    /// <summary>The named HttpClient notifiers send with.</summary>
-    public const string HttpClientName = "notifiers";
-
     public static IEndpointRouteBuilder MapDeadLetterEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/dead-letters");
@@ -35,7 +32,7 @@ static class DeadLetterEndpoints
     }
 
     static async Task<IResult> ReplayAsync(
-        string id, IDeadLetterStore store, ConfigHolder config, ServeOptions options, IHttpClientFactory httpFactory, TimeProvider time,
+        string id, IDeadLetterStore store, ConfigHolder config, ServeOptions options, NotifierHttpClients clients, TimeProvider time,
         ILoggerFactory loggers, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } letter)
@@ -49,7 +46,7 @@ static class DeadLetterEndpoints
             return Json(Problem(id, $"receiver {letter.Receiver} is no longer configured; delete the dead letter or restore the receiver"), 409);
         }
         var templates = NotificationTemplates.Create(TemplateFiles(snapshot.Config, options.ConfigFile), time);
-        var notifier = ReceiverNotifiers.Create(receiver, templates, httpFactory.CreateClient(HttpClientName), time)
+        var notifier = ReceiverNotifiers.Create(receiver, templates, clients.For, time)
             .FirstOrDefault(n => n.Integration == letter.Integration && n.Index == letter.IntegrationIndex);
         if (notifier is null)
         {
