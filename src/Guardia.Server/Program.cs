@@ -6,4 +6,5 @@ root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(RoutesCommand.Create());
 root.Subcommands.Add(TemplateCommand.Create());
+root.Subcommands.Add(NotificationsCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -3,8 +3,10 @@ using System.Runtime.InteropServices;
 using Guardia.Core.Alerts;
 using Guardia.Core.Inhibition;
 using Guardia.Core.Silences;
+using Guardia.Core.DeadLetters;
 using Guardia.Server.Api;
 using Guardia.Server.Api.AlertmanagerV2;
+using Guardia.Server.Api.V1;
 using Guardia.Server.Observability;
 using Guardia.Storage.Sqlite;
 using Prometheus;
@@ -72,6 +74,8 @@ static class GuardiaHost
         builder.Services.AddSingleton(silencer);
         builder.Services.AddSingleton(inhibitor);
         builder.Services.AddHostedService<SilenceMaintenance>();
+        builder.Services.AddSingleton<IDeadLetterStore>(_ => new SqliteDeadLetterStore(SqliteDatabase.Open(options.StoragePath)));
+        builder.Services.AddSingleton<Guardia.Integrations.Notifiers.NotifierHttpClients>();
 
         await using var app = builder.Build();
         await using var _ = journal;
@@ -140,6 +144,7 @@ static class GuardiaHost
         app.MapSilenceEndpoints();
         app.MapStatusEndpoints();
         app.MapLifecycleEndpoints();
+        app.MapDeadLetterEndpoints();
         app.MapMetrics("/metrics");
 
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>

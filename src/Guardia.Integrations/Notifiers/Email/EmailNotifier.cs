@@ -1,0 +1,183 @@
+using System.Net.Sockets;
+using Guardia.Core.Configuration;
+using Guardia.Core.Templating.Alertmanager;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace Guardia.Integrations.Notifiers.Email;
+
+/// <summary>Sends e-mail over SMTP (MailKit) with Alertmanager 0.25's headers and multipart/alternative bodies.</summary>
+public sealed class EmailNotifier : INotifier
+{
+    readonly EmailConfig _config;
+    readonly NotificationTemplates _templates;
+    readonly TimeProvider _time;
+
+    /// <summary>Creates the notifier for one <c>email_configs</c> entry.</summary>
+    public EmailNotifier(EmailConfig config, int index, NotificationTemplates templates, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _config = config;
+        Index = index;
+        _templates = templates;
+        _time = time;
+    }
+
+    /// <inheritdoc/>
+    public string Integration => "email";
+
+    /// <inheritdoc/>
+    public int Index { get; }
+
+    /// <inheritdoc/>
+    public bool SendResolved => _config.SendResolved;
+
+    /// <summary>How long one attempt (connect, authenticate, send) may take.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = JsonDelivery.DefaultAttemptTimeout;
+
+    /// <summary>
+    /// Renders the message Alertmanager sends: every configured header (Subject, From and To included, defaulted
+    /// by the configuration loader) rendered as text, a text/plain part when <c>text</c> is set and a text/html
+    /// part when <c>html</c> is set, the HTML last as RFC 2046 prefers. <see cref="TemplateText.Error"/> tells
+    /// whether a field failed.
+    /// </summary>
+    public static MimeMessage BuildMessage(EmailConfig config, TemplateText tmpl, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(tmpl);
+        var message = new MimeMessage();
+        message.Headers.Clear();
+        foreach (var (name, text) in config.Headers.OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            var value = tmpl.Text(text);
+            switch (name)
+            {
+                case "From":
+                    message.From.AddRange(ParseList(value));
+                    break;
+                case "To":
+                    message.To.AddRange(ParseList(value));
+                    break;
+                case "Cc":
+                    message.Cc.AddRange(ParseList(value));
+                    break;
+                case "Subject":
+                    message.Subject = value;
+                    break;
+                default:
+                    message.Headers.Add(name, value);
+                    break;
+            }
+        }
+        message.Date = now;
+        if (!config.Headers.ContainsKey("Message-Id"))
+        {
+            message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId();
+        }
+        var body = new MultipartAlternative();
+        if (config.Text.Length > 0)
+        {
+            body.Add(new TextPart("plain") { Text = tmpl.Text(config.Text), ContentTransferEncoding = ContentEncoding.QuotedPrintable });
+        }
+        if (config.Html.Length > 0)
+        {
+            body.Add(new TextPart("html") { Text = tmpl.Html(config.Html), ContentTransferEncoding = ContentEncoding.QuotedPrintable });
+        }
+        foreach (var part in body.OfType<TextPart>())
+        {
+            part.ContentType.Charset = "UTF-8";
+        }
+        message.Body = body;
+        return message;
+    }
+
+    static InternetAddressList ParseList(string value) =>
+        InternetAddressList.TryParse(value, out var list) ? list : [new MailboxAddress(string.Empty, value)];
+
+    /// <inheritdoc/>
+    public async Task<NotifyResult> NotifyAsync(NotificationRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var tmpl = new TemplateText(_templates, request.ToTemplateData());
+        var message = BuildMessage(_config, tmpl, request.Now);
+        var from = tmpl.Text(_config.From);
+        var to = tmpl.Text(_config.To);
+        if (tmpl.Error is { } error)
+        {
+            return NotifyResult.Permanent("template: " + error.Message);
+        }
+        if (!MailboxAddress.TryParse(from, out var sender))
+        {
+            return NotifyResult.Permanent($"parse 'from' addresses: {from}");
+        }
+        if (!InternetAddressList.TryParse(to, out var recipients) || recipients.Count == 0)
+        {
+            return NotifyResult.Permanent($"parse 'to' addresses: {to}");
+        }
+        var (host, port) = SplitHostPort(_config.Smarthost);
+        using var timeout = new CancellationTokenSource(AttemptTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        using var smtp = new SmtpClient { Timeout = (int)AttemptTimeout.TotalMilliseconds };
+        if (_config.Hello.Length > 0)
+        {
+            smtp.LocalDomain = _config.Hello;
+        }
+        if (_config.TlsConfig.InsecureSkipVerify)
+        {
+            // The operator asked for it with tls_config.insecure_skip_verify, as Alertmanager allows.
+#pragma warning disable CA5359
+            smtp.ServerCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        try
+        {
+            // Port 465 speaks TLS from the first byte; elsewhere require_tls demands STARTTLS and its absence is an error.
+            var security = port == 465 ? SecureSocketOptions.SslOnConnect
+                : _config.RequireTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
+            await smtp.ConnectAsync(host, port, security, linked.Token).ConfigureAwait(false);
+            if (smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication) && _config.AuthUsername.Length > 0)
+            {
+                var password = _config.AuthPassword?.Value;
+                if (password is null && _config.AuthPasswordFile is { } file)
+                {
+                    password = await JsonDelivery.ReadSecretFileAsync(file, linked.Token).ConfigureAwait(false);
+                }
+                smtp.AuthenticationMechanisms.Remove("XOAUTH2");
+                await smtp.AuthenticateAsync(_config.AuthUsername, password ?? string.Empty, linked.Token).ConfigureAwait(false);
+            }
+            await smtp.SendAsync(message, sender, recipients.Mailboxes, linked.Token).ConfigureAwait(false);
+            await smtp.DisconnectAsync(true, linked.Token).ConfigureAwait(false);
+            return NotifyResult.Delivered();
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return NotifyResult.Transient($"no answer from {host}:{port} within {AttemptTimeout.TotalSeconds:0.###}s");
+        }
+        catch (SmtpCommandException ex)
+        {
+            // A 5xx reply (unknown mailbox, refused sender) will be refused again; 4xx replies are temporary.
+            var code = (int)ex.StatusCode;
+            return code >= 500 ? NotifyResult.Permanent($"{host}:{port}: {code} {ex.Message}") : NotifyResult.Transient($"{host}:{port}: {code} {ex.Message}");
+        }
+        catch (AuthenticationException ex)
+        {
+            return NotifyResult.Transient($"{host}:{port}: authentication failed: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException or NotSupportedException or SslHandshakeException)
+        {
+            return NotifyResult.Transient($"{host}:{port}: {ex.Message}");
+        }
+    }
+
+    static (string Host, int Port) SplitHostPort(string smarthost)
+    {
+        var i = smarthost.LastIndexOf(':');
+        if (i < 0 || !int.TryParse(smarthost.AsSpan(i + 1), System.Globalization.CultureInfo.InvariantCulture, out var port))
+        {
+            return (smarthost, 25);
+        }
+        return (smarthost[..i].Trim('[', ']'), port);
+    }
+}
