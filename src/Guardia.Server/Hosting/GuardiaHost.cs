@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using Guardia.Core.Alerts;
+using Guardia.Core.NotificationLog;
 using Guardia.Server.Api;
 using Guardia.Server.Api.AlertmanagerV2;
 using Guardia.Server.Observability;
@@ -56,9 +57,26 @@ static class GuardiaHost
         }
         var store = new AlertStore(journal);
         builder.Services.AddSingleton(store);
+        SqliteNotificationLog notificationLog;
+        try
+        {
+            notificationLog = new SqliteNotificationLog(SqliteDatabase.Open(options.StoragePath), time.GetUtcNow());
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            await Console.Error.WriteLineAsync($"guardia: cannot open the notification log under --storage.path \"{options.StoragePath}\": {ex.Message}");
+            await journal.DisposeAsync();
+            return 1;
+        }
+        builder.Services.AddSingleton<INotificationLog>(notificationLog);
+        builder.Services.AddSingleton<NotificationMetrics>();
+        builder.Services.AddSingleton<DispatchService>();
+        // Registered after the store is loaded below: hosted services start in RunAsync, after LoadAsync.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DispatchService>());
 
         await using var app = builder.Build();
         await using var _ = journal;
+        await using var __ = notificationLog;
         var metrics = app.Services.GetRequiredService<GuardiaMetrics>();
         journal.Committed = (rows, elapsed) =>
         {
