@@ -119,7 +119,8 @@ public sealed class RouteTests
         Assert.Equal("pager", web.Options.Receiver);
         Assert.True(db.Options.GroupByAll);
         Assert.Equal(["nights"], Root.Routes[1].Options.MuteTimeIntervals);
-        Assert.Empty(Root.Routes[2].Options.GroupBy);
+        // group_by: [] inherits the parent's list (Alertmanager's dispatcher groups such a route by it).
+        Assert.Equal(["alertname", "cluster"], Root.Routes[2].Options.GroupBy);
         Assert.Empty(Root.Routes[2].Routes[0].Options.MuteTimeIntervals);
     }
 
