@@ -52,15 +52,16 @@ public sealed class WebhookSink : IAsyncDisposable
                 try
                 {
                     using var doc = await JsonDocument.ParseAsync(ctx.Request.InputStream);
+                    var status = StatusCode;
+                    ctx.Response.StatusCode = status;
+                    ctx.Response.Close();
+                    // Recorded once answered: a sender killed before reading the answer cannot know it was delivered.
                     var now = Stopwatch.GetTimestamp();
                     LastReceivedAt = now;
-                    var status = StatusCode;
                     if (status == 200)
                     {
                         _received.Enqueue(new Received(ctx.Request.Url!.AbsolutePath.Trim('/'), doc.RootElement.Clone(), now, ctx.Request.Headers["Authorization"]));
                     }
-                    ctx.Response.StatusCode = status;
-                    ctx.Response.Close();
                 }
                 catch (Exception ex) when (ex is HttpListenerException or JsonException or IOException)
                 {
