@@ -17,6 +17,8 @@ public sealed class AggregationGroup : IDisposable
     readonly TimeProvider _time;
     readonly CancellationTokenSource _stop = new();
     readonly ITimer _timer;
+    bool _started;
+    bool _startNow;
     bool _hasFlushed;
     bool _flushing;
     bool _tickPending;
@@ -29,8 +31,8 @@ public sealed class AggregationGroup : IDisposable
         GroupKey = route.GroupKey(labels);
         _notify = notify;
         _time = time;
-        // The first flush waits group_wait; an insert of an alert older than that moves it to now.
-        _timer = time.CreateTimer(static s => ((AggregationGroup)s!).OnTick(), this, route.Options.GroupWait, Timeout.InfiniteTimeSpan);
+        // Armed by Start once the first alerts are in: with group_wait 0 the first flush must see them.
+        _timer = time.CreateTimer(static s => ((AggregationGroup)s!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The route whose options govern the group.</summary>
@@ -82,12 +84,33 @@ public sealed class AggregationGroup : IDisposable
             // As Alertmanager: an alert that started more than group_wait ago needs no waiting, but only
             // before the group's first flush.
             flushNow = !_hasFlushed && !_disposed && alert.StartsAt + Route.Options.GroupWait < now;
+            if (flushNow && !_started)
+            {
+                _startNow = true;
+                return;
+            }
         }
         if (flushNow)
         {
             // Outside the lock: a fake clock runs a due timer inside Change.
             _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>Arms the first flush: after group_wait, or at once when an inserted alert is older than that.</summary>
+    internal void Start()
+    {
+        TimeSpan due;
+        lock (_lock)
+        {
+            if (_started || _disposed)
+            {
+                return;
+            }
+            _started = true;
+            due = _startNow ? TimeSpan.Zero : Route.Options.GroupWait;
+        }
+        _timer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
     void OnTick()

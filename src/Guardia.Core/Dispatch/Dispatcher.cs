@@ -52,6 +52,7 @@ public sealed class Dispatcher : IDisposable
     {
         ArgumentNullException.ThrowIfNull(alerts);
         var now = _time.GetUtcNow();
+        List<AggregationGroup>? created = null;
         lock (_lock)
         {
             if (_disposed)
@@ -67,8 +68,17 @@ public sealed class Dispatcher : IDisposable
                     {
                         group = new AggregationGroup(route, labels, _notify, _time) { FlushFailed = FlushFailed };
                         _groups.Add((route, labels), group);
+                        (created ??= []).Add(group);
                     }
                     group.Insert(alert, now);
+                }
+            }
+            // Armed after the whole batch is in, under the lock so that Dispose cannot miss a timer.
+            if (created is not null)
+            {
+                foreach (var g in created)
+                {
+                    g.Start();
                 }
             }
         }

@@ -149,6 +149,15 @@ public sealed class DispatcherTests
     }
 
     [Fact]
+    public void FirstFlush_CarriesTheFirstBatch_WhenGroupWaitIsZero()
+    {
+        using var h = new DispatchHarness(Config().Replace("group_wait: 30s", "group_wait: 0s", StringComparison.Ordinal));
+        h.Put(h.Alert("g=1,a=a"), h.Alert("g=1,a=b"));
+        h.AdvanceTo(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["0s [a,b]"], h.Sent.Select(s => s.Split(' ')[0] + " " + s.Split(' ')[^1]));
+    }
+
+    [Fact]
     public void Flush_SendsNothing_WhenEveryAlertIsSilenced()
     {
         using var h = new DispatchHarness(Config(), new MuteAll());
