@@ -33,7 +33,18 @@ sealed class DispatchService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        store.Subscribe(alerts => Current?.Put(alerts));
+        store.Subscribe(alerts =>
+        {
+            // Runs on the request that stored the alerts, after they are durable: never fail that request.
+            try
+            {
+                Current?.Put(alerts);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.LogError(ex, "Dispatching {Count} stored alerts failed; they are dispatched again on the next reload or restart", alerts.Count);
+            }
+        });
         config.Reloaded += Rebuild;
         Rebuild(config.Current);
         _maintenance = time.CreateTimer(_ => log.Collect(time.GetUtcNow()), null, LogMaintenance, LogMaintenance);
