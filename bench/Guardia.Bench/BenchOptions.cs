@@ -8,7 +8,11 @@ enum Scenario
 {
     Ingest = 1,
     Restart = 2,
+
+    /// <summary>What `all` means: the two scenarios that need no notification work.</summary>
     All = Ingest | Restart,
+    E2e = 4,
+    Storm = 8,
 }
 
 /// <summary>Command-line options of the harness, validated once.</summary>
@@ -18,11 +22,21 @@ sealed record BenchOptions
         Guardia load harness: runs the same scenario against Prometheus Alertmanager and Guardia, one after
         the other, on free 127.0.0.1 ports with fresh temp storage, and prints a side-by-side table.
 
-        usage: dotnet run -c Release --project bench/Guardia.Bench -- ingest|restart|all [options]
+        usage: dotnet run -c Release --project bench/Guardia.Bench -- SCENARIOS [options]
 
-          --alerts N          alerts with distinct label sets to ingest (default 100000)
-          --batch N           alerts per POST /api/v2/alerts (default 100)
+        SCENARIOS is one of ingest, restart, e2e, storm, all (= ingest,restart), or a comma-separated list
+        such as e2e,storm or all,e2e,storm.
+
+          --alerts N          ingest: alerts with distinct label sets (default 100000)
+          --batch N           ingest, storm: alerts per POST /api/v2/alerts (default 100)
           --connections N     concurrent connections (default 8)
+          --groups N          e2e: new groups, one POST each (default 1000)
+          --group-size N      e2e: alerts per group (default 10)
+          --storm-alerts N    storm: alerts in all (default 100000)
+          --storm-groups N    storm: groups they are spread over (default 2000)
+          --storm-seconds S   storm: time over which the requests are paced (default 10)
+          --notify-timeout S  e2e, storm: how long to wait for webhooks after the last POST before
+                              calling alerts lost (default 60; the warm-up waits at most 30)
           --guardia CMD       command that starts Guardia; the harness appends
                               `serve --web.listen-address ... --storage.path ... --config.file ...`
                               (default: dotnet <repo>/src/Guardia.Server/bin/Release/net10.0/guardia.dll;
@@ -39,6 +53,24 @@ sealed record BenchOptions
     public int Batch { get; init; } = 100;
 
     public int Connections { get; init; } = 8;
+
+    public int Groups { get; init; } = 1_000;
+
+    public int GroupSize { get; init; } = 10;
+
+    public int StormAlerts { get; init; } = 100_000;
+
+    public int StormGroups { get; init; } = 2_000;
+
+    public TimeSpan StormDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan NotifyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The warm-up only has to show that the server notifies at all, so a server that never does is
+    /// reported after at most 30 s rather than after the whole <see cref="NotifyTimeout"/>.
+    /// </summary>
+    public TimeSpan WarmupNotifyTimeout => NotifyTimeout < TimeSpan.FromSeconds(30) ? NotifyTimeout : TimeSpan.FromSeconds(30);
 
     public string? Guardia { get; init; }
 
@@ -58,16 +90,24 @@ sealed record BenchOptions
         {
             return null;
         }
-        var options = new BenchOptions
+        var scenario = (Scenario)0;
+        foreach (var word in args[0].Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            Scenario = args[0] switch
+            scenario |= word switch
             {
                 "ingest" => Scenario.Ingest,
                 "restart" => Scenario.Restart,
                 "all" => Scenario.All,
-                _ => throw new BenchException($"Unknown scenario '{args[0]}': expected ingest, restart or all.\n\n{Usage}", 2),
-            },
-        };
+                "e2e" => Scenario.E2e,
+                "storm" => Scenario.Storm,
+                _ => throw new BenchException($"Unknown scenario '{word}': expected ingest, restart, e2e, storm or all.\n\n{Usage}", 2),
+            };
+        }
+        if (scenario == 0)
+        {
+            throw new BenchException($"No scenario in '{args[0]}'.\n\n{Usage}", 2);
+        }
+        var options = new BenchOptions { Scenario = scenario };
         for (var i = 1; i < args.Count; i++)
         {
             var name = args[i];
@@ -84,6 +124,12 @@ sealed record BenchOptions
                 "--alerts" => options with { Alerts = Int(name, Value(), 1, 10_000_000) },
                 "--batch" => options with { Batch = Int(name, Value(), 1, 10_000) },
                 "--connections" => options with { Connections = Int(name, Value(), 1, 256) },
+                "--groups" => options with { Groups = Int(name, Value(), 1, 1_000_000) },
+                "--group-size" => options with { GroupSize = Int(name, Value(), 1, 10_000) },
+                "--storm-alerts" => options with { StormAlerts = Int(name, Value(), 1, 10_000_000) },
+                "--storm-groups" => options with { StormGroups = Int(name, Value(), 1, 1_000_000) },
+                "--storm-seconds" => options with { StormDuration = TimeSpan.FromSeconds(Int(name, Value(), 1, 3600)) },
+                "--notify-timeout" => options with { NotifyTimeout = TimeSpan.FromSeconds(Int(name, Value(), 1, 3600)) },
                 "--guardia" => options with { Guardia = Value() },
                 "--alertmanager" => options with { AlertmanagerPath = Value() },
                 "--ready-timeout" => options with { ReadyTimeout = TimeSpan.FromSeconds(Int(name, Value(), 1, 3600)) },
@@ -92,6 +138,39 @@ sealed record BenchOptions
             };
         }
         return options;
+    }
+
+    /// <summary>The scenarios as typed: "all", or a list such as "ingest+e2e+storm".</summary>
+    public string ScenarioName
+    {
+        get
+        {
+            var parts = new List<string>();
+            if ((Scenario & Scenario.All) == Scenario.All)
+            {
+                parts.Add("all");
+            }
+            else
+            {
+                if (Scenario.HasFlag(Scenario.Ingest))
+                {
+                    parts.Add("ingest");
+                }
+                if (Scenario.HasFlag(Scenario.Restart))
+                {
+                    parts.Add("restart");
+                }
+            }
+            if (Scenario.HasFlag(Scenario.E2e))
+            {
+                parts.Add("e2e");
+            }
+            if (Scenario.HasFlag(Scenario.Storm))
+            {
+                parts.Add("storm");
+            }
+            return string.Join('+', parts);
+        }
     }
 
     static int Int(string name, string text, int min, int max)

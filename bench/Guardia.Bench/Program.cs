@@ -39,9 +39,9 @@ try
     static void Log(string line) => Console.Error.WriteLine($"[{TimeProvider.System.GetUtcNow():HH:mm:ss}] {line}");
 
     // One server after the other, never both at once: they would compete for the same cores.
-    var am = await TargetRun.RunAsync(amCommand, options, options.Scenario, Log, cts.Token);
+    var am = await TargetRun.RunAsync(amCommand, options, Log, cts.Token);
     GC.Collect();
-    var guardia = await TargetRun.RunAsync(guardiaCommand, options, options.Scenario, Log, cts.Token);
+    var guardia = await TargetRun.RunAsync(guardiaCommand, options, Log, cts.Token);
 
     var metrics = Report.Metrics(options.Scenario, am, guardia);
     var problems = Report.Problems(options.Alerts, am, guardia);

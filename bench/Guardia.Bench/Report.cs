@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Guardia.Bench.Scenarios;
 
 namespace Guardia.Bench;
 
@@ -65,6 +66,37 @@ static class Report
                 new("restart", "alerts after restart", "alerts", am.Restart?.ListedAfter.Load, g.Restart?.ListedAfter.Load, BetterWhen.Higher, "N0"),
             ]);
         }
+        if (scenario.HasFlag(Scenario.E2e))
+        {
+            EndToEndResult? a = am.EndToEnd, b = g.EndToEnd;
+            rows.AddRange(
+            [
+                new("e2e", "POST to first webhook p50", "ms", a?.P50Milliseconds, b?.P50Milliseconds, BetterWhen.Lower, "0.0"),
+                new("e2e", "POST to first webhook p99", "ms", a?.P99Milliseconds, b?.P99Milliseconds, BetterWhen.Lower, "0.0"),
+                new("e2e", "groups notified", "groups", a?.GroupsNotified, b?.GroupsNotified, BetterWhen.Higher, "N0"),
+                new("e2e", "groups never notified", "groups", a?.NeverNotified, b?.NeverNotified, BetterWhen.Lower, "N0"),
+                new("e2e", "first webhook held the whole group", "groups", a?.FirstWebhookComplete, b?.FirstWebhookComplete, BetterWhen.Higher, "N0"),
+                new("e2e", "webhooks received", "webhooks", a?.Webhooks, b?.Webhooks, BetterWhen.Lower, "N0"),
+                new("e2e", "server CPU, first POST to last first webhook", "CPU-s", a?.CpuSeconds, b?.CpuSeconds, BetterWhen.Lower, "0.00"),
+                new("e2e", "failed POST requests", "requests", a?.FailedRequests, b?.FailedRequests, BetterWhen.Lower, "N0"),
+            ]);
+        }
+        if (scenario.HasFlag(Scenario.Storm))
+        {
+            StormResult? a = am.Storm, b = g.Storm;
+            rows.AddRange(
+            [
+                new("storm", "POST to first notification p50", "s", a?.P50Seconds, b?.P50Seconds, BetterWhen.Lower, "0.00"),
+                new("storm", "POST to first notification p99", "s", a?.P99Seconds, b?.P99Seconds, BetterWhen.Lower, "0.00"),
+                new("storm", "server CPU over the storm", "CPU-s", a?.CpuSeconds, b?.CpuSeconds, BetterWhen.Lower, "0.0"),
+                new("storm", "alerts notified", "alerts", a?.AlertsNotified, b?.AlertsNotified, BetterWhen.Higher, "N0"),
+                new("storm", "lost alerts (never notified)", "alerts", a?.LostAlerts, b?.LostAlerts, BetterWhen.Lower, "N0"),
+                new("storm", "time to send every request", "s", a?.SendSeconds, b?.SendSeconds, BetterWhen.Lower, "0.00"),
+                new("storm", "webhooks received", "webhooks", a?.Webhooks, b?.Webhooks, BetterWhen.Lower, "N0"),
+                new("storm", "RSS after the storm", "MiB", Mib(a?.RssAfterBytes), Mib(b?.RssAfterBytes), BetterWhen.Lower, MiB),
+                new("storm", "failed POST requests", "requests", a?.FailedRequests, b?.FailedRequests, BetterWhen.Lower, "N0"),
+            ]);
+        }
         return rows;
     }
 
@@ -82,6 +114,34 @@ static class Report
             {
                 problems.Add($"{t.Name}: {i.FailedRequests:N0} of {i.Requests:N0} POST requests failed (first: {i.FirstFailure})");
             }
+            if (t.EndToEnd is { } e)
+            {
+                if (e.NeverNotified > 0)
+                {
+                    problems.Add($"{t.Name} NEVER NOTIFIED {e.NeverNotified:N0} of {e.Groups:N0} e2e groups");
+                }
+                if (e.FailedRequests > 0)
+                {
+                    problems.Add($"{t.Name}: {e.FailedRequests:N0} of {e.Groups:N0} e2e POST requests failed (first: {e.FirstFailure})");
+                }
+                if (e.DistinctGroupKeys != e.GroupsNotified)
+                {
+                    problems.Add($"{t.Name}: {e.GroupsNotified:N0} e2e groups notified under {e.DistinctGroupKeys:N0} distinct groupKeys (expected one per group)");
+                }
+                SinkProblems(problems, t.Name, "e2e", e.Sink);
+            }
+            if (t.Storm is { } s)
+            {
+                if (s.LostAlerts > 0)
+                {
+                    problems.Add($"{t.Name} LOST ALERTS in the storm: {s.LostAlerts:N0} of {s.Alerts:N0} never appeared in a webhook");
+                }
+                if (s.FailedRequests > 0)
+                {
+                    problems.Add($"{t.Name}: {s.FailedRequests:N0} of {s.Requests:N0} storm POST requests failed (first: {s.FirstFailure})");
+                }
+                SinkProblems(problems, t.Name, "storm", s.Sink);
+            }
             if (t.Ingest is { } j && j.Listed.Load != expectedAlerts)
             {
                 problems.Add($"{t.Name} LOST ALERTS during ingest: {expectedAlerts:N0} sent, {j.Listed.Load:N0} listed as active");
@@ -96,10 +156,22 @@ static class Report
         return problems;
     }
 
+    static void SinkProblems(List<string> problems, string name, string scenario, SinkStats sink)
+    {
+        if (sink.Malformed > 0)
+        {
+            problems.Add($"{name}: {sink.Malformed:N0} {scenario} webhooks were not Alertmanager payloads (first: {sink.FirstMalformed})");
+        }
+        if (sink.NotFiring > 0)
+        {
+            problems.Add($"{name}: {sink.NotFiring:N0} {scenario} webhooks had a status other than \"firing\" although every alert was firing");
+        }
+    }
+
     public static string Markdown(BenchOptions options, string? binaryVersion, TargetResult am, TargetResult g, IReadOnlyList<Metric> metrics, IReadOnlyList<string> problems)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"## Guardia bench: {options.Scenario.ToString().ToLowerInvariant()}, {options.Alerts:N0} alerts, {options.Batch} per POST, {options.Connections} connections");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"## Guardia bench: {Workloads(options)}, {options.Connections} connections");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Alertmanager column: {am.Name} {am.Version ?? "(version unknown)"} (`{am.Command}`; `--version` says {binaryVersion ?? "nothing parsable"})");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Guardia column: {g.Name} {g.Version ?? "(version unknown)"} (`{g.Command}`)");
@@ -117,6 +189,22 @@ static class Report
         {
             sb.AppendLine();
             sb.AppendLine(CultureInfo.InvariantCulture, $"Harness CPU during ingest (shares the same cores): {Cell(am.Ingest?.HarnessCpuSeconds, "0.00")} s beside Alertmanager, {Cell(g.Ingest?.HarnessCpuSeconds, "0.00")} s beside Guardia.");
+        }
+        if (am.Storm is not null || g.Storm is not null)
+        {
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Storm CPU window (first POST until every alert was notified or the wait ended): {Cell(am.Storm?.CpuWindowSeconds, "0.0")} s for Alertmanager, {Cell(g.Storm?.CpuWindowSeconds, "0.0")} s for Guardia; harness CPU in it: {Cell(am.Storm?.HarnessCpuSeconds, "0.0")} s and {Cell(g.Storm?.HarnessCpuSeconds, "0.0")} s.");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Slowest alert of the storm: {Cell(am.Storm?.MaxSeconds, "0.00")} s for Alertmanager, {Cell(g.Storm?.MaxSeconds, "0.00")} s for Guardia.");
+            foreach (var t in new[] { am, g })
+            {
+                // The schedule is fixed; a server that answers POSTs slowly delays the later requests, so
+                // its figures then describe a longer, gentler storm with queueing before ingest.
+                if (t.Storm is { } s && s.SendSeconds > 1.2 * s.TargetSeconds)
+                {
+                    sb.AppendLine();
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"{t.Name} took {s.SendSeconds:0.0} s to accept the storm's requests instead of the {s.TargetSeconds:0} s scheduled: it (or the shared machine) did not keep up with the rate.");
+                }
+            }
         }
         if (options.Scenario.HasFlag(Scenario.Restart))
         {
@@ -144,8 +232,19 @@ static class Report
         var document = new
         {
             startedAt,
-            scenario = options.Scenario.ToString().ToLowerInvariant(),
-            options = new { options.Alerts, options.Batch, options.Connections },
+            scenario = options.ScenarioName,
+            options = new
+            {
+                options.Alerts,
+                options.Batch,
+                options.Connections,
+                options.Groups,
+                options.GroupSize,
+                options.StormAlerts,
+                options.StormGroups,
+                stormSeconds = options.StormDuration.TotalSeconds,
+                notifyTimeoutSeconds = options.NotifyTimeout.TotalSeconds,
+            },
             machine = new
             {
                 cores = Environment.ProcessorCount,
@@ -162,6 +261,25 @@ static class Report
         };
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, JsonOptions) + "\n", ct);
         return path;
+    }
+
+    static string Workloads(BenchOptions options)
+    {
+        var parts = new List<string>();
+        if ((options.Scenario & Scenario.All) != 0)
+        {
+            var name = (options.Scenario & Scenario.All) == Scenario.All ? "ingest+restart" : options.Scenario.HasFlag(Scenario.Ingest) ? "ingest" : "restart (after ingest)";
+            parts.Add($"{name} {options.Alerts:N0} alerts, {options.Batch} per POST");
+        }
+        if (options.Scenario.HasFlag(Scenario.E2e))
+        {
+            parts.Add($"e2e {options.Groups:N0} groups × {options.GroupSize} alerts");
+        }
+        if (options.Scenario.HasFlag(Scenario.Storm))
+        {
+            parts.Add($"storm {options.StormAlerts:N0} alerts over {options.StormGroups:N0} groups in {options.StormDuration.TotalSeconds:0} s, {options.Batch} per POST");
+        }
+        return string.Join("; ", parts);
     }
 
     static double? Mib(long? bytes) => bytes / 1048576.0;

@@ -5,4 +5,5 @@ var root = new RootCommand("Guardia: incident response that speaks Alertmanager'
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(RoutesCommand.Create());
+root.Subcommands.Add(TemplateCommand.Create());
 return await root.Parse(args).InvokeAsync();

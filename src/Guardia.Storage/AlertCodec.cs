@@ -44,6 +44,10 @@ public static class AlertCodec
             var starts = FromTicks(ReadVarint64(ref segment));
             var ends = FromTicks(ReadVarint64(ref segment));
             var updated = FromTicks(ReadVarint64(ref segment));
+            if (segment.IsEmpty)
+            {
+                throw new InvalidDataException("Corrupt alert segment: truncated alert.");
+            }
             var timeout = segment[0] != 0;
             segment = segment[1..];
             var labels = ReadSet(ref segment, pool);
@@ -105,21 +109,11 @@ public static class AlertCodec
         }
     }
 
-    /// <summary>Writes the body of <paramref name="alert"/> into <paramref name="buffer"/>.</summary>
-    public static void WriteBody(Alert alert, ArrayBufferWriter<byte> buffer)
+    static void WriteBody(Alert alert, ArrayBufferWriter<byte> buffer)
     {
         WriteSet(alert.Labels, buffer);
         WriteSet(alert.Annotations, buffer);
         WriteString(alert.GeneratorUrl ?? string.Empty, buffer);
-    }
-
-    /// <summary>Reads a body written by <see cref="WriteBody"/>.</summary>
-    public static (LabelSet Labels, LabelSet Annotations, string? GeneratorUrl) ReadBody(ReadOnlySpan<byte> body, LabelStringPool pool)
-    {
-        var labels = ReadSet(ref body, pool);
-        var annotations = ReadSet(ref body, pool);
-        var url = ReadString(ref body, null);
-        return (labels, annotations, url.Length == 0 ? null : url);
     }
 
     static void WriteSet(LabelSet set, ArrayBufferWriter<byte> buffer)

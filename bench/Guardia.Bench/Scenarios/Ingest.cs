@@ -117,7 +117,7 @@ static class IngestScenario
     }
 
     /// <summary>Nearest-rank percentile of sorted Stopwatch tick counts, in milliseconds.</summary>
-    static double Percentile(long[] sortedTicks, double p)
+    public static double Percentile(long[] sortedTicks, double p)
     {
         if (sortedTicks.Length == 0)
         {

@@ -14,13 +14,15 @@ public static class ServeCommand
         var externalUrl = new Option<string?>("--web.external-url") { Description = "The URL under which Guardia is reachable from outside." };
         var retention = new Option<string>("--data.retention") { Description = "How long to keep resolved alerts.", DefaultValueFactory = _ => "120h" };
         var gcInterval = new Option<string>("--alerts.gc-interval") { Description = "Interval between collections of resolved alerts.", DefaultValueFactory = _ => "30m" };
+        var maintenance = new Option<string>("--data.maintenance-interval") { Description = "Interval between collections of expired silences past retention.", DefaultValueFactory = _ => "15m" };
         var maxBody = new Option<long>("--web.max-request-body-bytes") { Description = "Largest accepted request body; larger requests get 413.", DefaultValueFactory = _ => 64L * 1024 * 1024 };
-        var cmd = new Command("serve", "Start the Guardia server.") { listen, storage, config, externalUrl, retention, gcInterval, maxBody };
+        var cmd = new Command("serve", "Start the Guardia server.") { listen, storage, config, externalUrl, retention, gcInterval, maintenance, maxBody };
         cmd.SetAction(async (parse, ct) =>
         {
-            if (!Durations.TryParse(parse.GetValue(retention)!, out var keep) || !Durations.TryParse(parse.GetValue(gcInterval)!, out var gc) || gc <= TimeSpan.Zero)
+            if (!Durations.TryParse(parse.GetValue(retention)!, out var keep) || !Durations.TryParse(parse.GetValue(gcInterval)!, out var gc) || gc <= TimeSpan.Zero
+                || !Durations.TryParse(parse.GetValue(maintenance)!, out var maint) || maint <= TimeSpan.Zero)
             {
-                await Console.Error.WriteLineAsync("guardia: --data.retention and --alerts.gc-interval take durations such as 120h or 30m");
+                await Console.Error.WriteLineAsync("guardia: --data.retention, --alerts.gc-interval and --data.maintenance-interval take durations such as 120h or 30m");
                 return 2;
             }
             var options = new ServeOptions
@@ -31,6 +33,7 @@ public static class ServeCommand
                 ExternalUrl = parse.GetValue(externalUrl),
                 Retention = keep,
                 GcInterval = gc,
+                MaintenanceInterval = maint,
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
             };
             return await GuardiaHost.RunAsync(options, ct);

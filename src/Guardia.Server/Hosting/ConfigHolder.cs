@@ -9,7 +9,7 @@ sealed class ConfigHolder(ServeOptions options, TimeProvider time, ILogger<Confi
 
     public ConfigSnapshot Current => _current ?? throw new InvalidOperationException("Configuration not loaded.");
 
-    /// <summary>Raised after a successful reload with the new snapshot.</summary>
+    /// <summary>Called after each successful (re)load with the new snapshot.</summary>
     public event Action<ConfigSnapshot>? Reloaded;
 
     /// <summary>The error of the last reload that failed, cleared by a successful one.</summary>
@@ -21,16 +21,13 @@ sealed class ConfigHolder(ServeOptions options, TimeProvider time, ILogger<Confi
         try
         {
             var next = ConfigSnapshot.Load(options.ConfigFile, time.GetUtcNow());
-            var previous = Interlocked.Exchange(ref _current, next);
+            Interlocked.Exchange(ref _current, next);
             LastError = null;
+            Reloaded?.Invoke(next);
             logger.LogInformation("Loaded configuration {File}", options.ConfigFile ?? "(built-in default)");
             foreach (var warning in next.Config.Warnings)
             {
                 logger.LogWarning("{Warning}", warning.ToString());
-            }
-            if (previous is not null)
-            {
-                Reloaded?.Invoke(next);
             }
             return null;
         }

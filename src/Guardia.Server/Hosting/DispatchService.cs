@@ -1,7 +1,9 @@
 using Guardia.Core.Alerts;
 using Guardia.Core.Dispatch;
+using Guardia.Core.Inhibition;
 using Guardia.Core.NotificationLog;
 using Guardia.Core.Notify;
+using Guardia.Core.Silences;
 using Guardia.Integrations.Notifiers;
 using Guardia.Server.Observability;
 
@@ -14,6 +16,8 @@ sealed class DispatchService(
     AlertStore store,
     ConfigHolder config,
     INotificationLog log,
+    Silencer silencer,
+    Inhibitor inhibitor,
     NotificationMetrics metrics,
     ServeOptions options,
     TimeProvider time,
@@ -61,6 +65,8 @@ sealed class DispatchService(
         }
         var pipeline = new NotificationPipeline(integrations.ByReceiver, new PipelineDependencies(log, time)
         {
+            Inhibitor = inhibitor,
+            Silencer = silencer,
             TimeIntervals = snapshot.Config.FindTimeInterval,
             Retention = options.Retention,
             Metrics = metrics,

@@ -14,6 +14,9 @@ sealed record ServeOptions
     /// <summary>How often resolved alerts are collected (Alertmanager's --alerts.gc-interval).</summary>
     public TimeSpan GcInterval { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How often expired silences past retention are collected (Alertmanager's --data.maintenance-interval).</summary>
+    public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The largest request body accepted; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 64L * 1024 * 1024;
 }

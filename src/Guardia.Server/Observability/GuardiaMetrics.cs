@@ -20,6 +20,12 @@ sealed class GuardiaMetrics
     public Gauge Alerts { get; } = Metrics.CreateGauge(
         "guardia_alerts", "Alerts held, by state.", "state");
 
+    public Gauge Silences { get; } = Metrics.CreateGauge(
+        "guardia_silences", "Silences held, by state (Alertmanager's alertmanager_silences).", "state");
+
+    public Counter SilencesCollected { get; } = Metrics.CreateCounter(
+        "guardia_silences_collected_total", "Expired silences removed after the retention period.");
+
     public Histogram StoreCommitSeconds { get; } = Metrics.CreateHistogram(
         "guardia_store_commit_duration_seconds", "Time to commit one group-commit transaction, fsync included.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });

@@ -66,3 +66,28 @@ public sealed class LabelSetTests
         Assert.NotEqual(LabelSet.Of(("a", "1")), LabelSet.Of(("a", "1"), ("b", "")));
     }
 }
+
+public sealed class LabelSetFromPairsTests
+{
+    public static IEnumerable<TheoryDataRow<string, string[], string>> Cases =>
+    [
+        new("already sorted", ["a", "1", "b", "2"], "{a=\"1\", b=\"2\"}"),
+        new("reversed", ["c", "3", "b", "2", "a", "1"], "{a=\"1\", b=\"2\", c=\"3\"}"),
+        new("duplicate: the later value wins", ["b", "x", "a", "1", "b", "y"], "{a=\"1\", b=\"y\"}"),
+        new("three of one name", ["a", "1", "a", "2", "a", "3"], "{a=\"3\"}"),
+        new("empty", [], "{}"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FromPairs_SortsAndDeduplicates_LikeFrom(string name, string[] pairs, string expected)
+    {
+        var scratch = new string[64];
+        pairs.CopyTo(scratch, 0);
+        var set = LabelSet.FromPairs(scratch, pairs.Length / 2);
+        Assert.True(expected == set.ToString(), $"{name}: {set}");
+        var viaFrom = LabelSet.From(Enumerable.Range(0, pairs.Length / 2).Select(i => KeyValuePair.Create(pairs[i * 2], pairs[(i * 2) + 1])));
+        Assert.Equal(viaFrom, set);
+        Assert.Equal(viaFrom.Fingerprint, set.Fingerprint);
+    }
+}

@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Guardia.Core.Alerts;
 using Guardia.Core.Dispatch;
+using Guardia.Core.Inhibition;
+using Guardia.Core.Silences;
 using Guardia.Server.Hosting;
 using Guardia.Server.Observability;
 
@@ -122,7 +124,7 @@ static class AlertEndpoints
         return new Listing(query, active, silenced, inhibited);
     }
 
-    static async Task GetAlertsAsync(HttpContext ctx, AlertStore store, ConfigHolder config, TimeProvider time)
+    static async Task GetAlertsAsync(HttpContext ctx, AlertStore store, ConfigHolder config, TimeProvider time, Silencer silencer, Inhibitor inhibitor)
     {
         if (await ReadListingAsync(ctx) is not { } listing)
         {
@@ -137,7 +139,7 @@ static class AlertEndpoints
         w.WriteStartArray();
         foreach (var a in alerts)
         {
-            var status = AlertStatus.Active;
+            var status = AlertStatus.For(a, silencer, inhibitor, now);
             if (!listing.Includes(a, status, now))
             {
                 continue;
@@ -157,7 +159,7 @@ static class AlertEndpoints
         await w.FlushAsync(ctx.RequestAborted);
     }
 
-    static async Task GetAlertGroupsAsync(HttpContext ctx, AlertStore store, ConfigHolder config, TimeProvider time)
+    static async Task GetAlertGroupsAsync(HttpContext ctx, AlertStore store, ConfigHolder config, TimeProvider time, Silencer silencer, Inhibitor inhibitor)
     {
         if (await ReadListingAsync(ctx) is not { } listing)
         {
@@ -165,8 +167,18 @@ static class AlertEndpoints
         }
         var now = time.GetUtcNow();
         var snapshot = config.Current;
+        var statuses = new Dictionary<Fingerprint, AlertStatus>();
+        AlertStatus StatusOf(Alert a)
+        {
+            if (!statuses.TryGetValue(a.Fingerprint, out var status))
+            {
+                status = AlertStatus.For(a, silencer, inhibitor, now);
+                statuses[a.Fingerprint] = status;
+            }
+            return status;
+        }
         var groups = AlertGroupListing.Build(store.Snapshot(), snapshot.Route, (a, route) =>
-            listing.Query.MatchesReceivers([route.Options.Receiver]) && listing.Includes(a, AlertStatus.Active, now));
+            listing.Query.MatchesReceivers([route.Options.Receiver]) && listing.Includes(a, StatusOf(a), now));
         ctx.Response.ContentType = "application/json";
         await using var w = new Utf8JsonWriter(ctx.Response.BodyWriter, WriterOptions);
         w.WriteStartArray();
@@ -176,7 +188,7 @@ static class AlertEndpoints
             w.WriteStartArray("alerts"u8);
             foreach (var a in g.Alerts)
             {
-                AlertJson.WriteGettable(w, a, snapshot.ReceiversFor(a.Labels), AlertStatus.Active);
+                AlertJson.WriteGettable(w, a, snapshot.ReceiversFor(a.Labels), StatusOf(a));
             }
             w.WriteEndArray();
             w.WritePropertyName("labels"u8);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Guardia.Core.Alerts;
+using Guardia.Core.Inhibition;
+using Guardia.Core.Silences;
 
 namespace Guardia.Server.Api.AlertmanagerV2;
 
@@ -67,4 +69,12 @@ static class AlertJson
 sealed record AlertStatus(string State, IReadOnlyList<string> SilencedBy, IReadOnlyList<string> InhibitedBy)
 {
     public static AlertStatus Active { get; } = new("active", [], []);
+
+    /// <summary>The status Alertmanager's API computes for a listed alert: silences first, then inhibition; suppressed when either mutes it.</summary>
+    public static AlertStatus For(Alert alert, Silencer silencer, Inhibitor inhibitor, DateTimeOffset now)
+    {
+        var silencedBy = silencer.SilencedBy(alert.Labels, now);
+        IReadOnlyList<string> inhibitedBy = inhibitor.InhibitedBy(alert.Labels, now) is { } fp ? [fp.ToString()] : [];
+        return silencedBy.Count == 0 && inhibitedBy.Count == 0 ? Active : new AlertStatus("suppressed", silencedBy, inhibitedBy);
+    }
 }
