@@ -24,7 +24,8 @@ public sealed class Route
         {
             opts = opts with { Receiver = config.Receiver };
         }
-        if (config.GroupBy is not null)
+        // An empty group_by list inherits, as in Alertmanager: its YAML decoding leaves the list nil.
+        if (config.GroupBy is { Count: > 0 })
         {
             var sorted = config.GroupBy.Distinct(StringComparer.Ordinal).Order(LabelNames.Utf8Comparer).ToArray();
             opts = opts with { GroupBy = sorted, GroupBySet = sorted.ToFrozenSet(StringComparer.Ordinal), GroupByAll = false };

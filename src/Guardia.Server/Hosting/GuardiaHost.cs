@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Guardia.Core.Alerts;
 using Guardia.Core.Inhibition;
+using Guardia.Core.NotificationLog;
 using Guardia.Core.Silences;
 using Guardia.Core.DeadLetters;
 using Guardia.Server.Api;
@@ -76,9 +77,26 @@ static class GuardiaHost
         builder.Services.AddHostedService<SilenceMaintenance>();
         builder.Services.AddSingleton<IDeadLetterStore>(_ => new SqliteDeadLetterStore(SqliteDatabase.Open(options.StoragePath)));
         builder.Services.AddSingleton<Guardia.Integrations.Notifiers.NotifierHttpClients>();
+        SqliteNotificationLog notificationLog;
+        try
+        {
+            notificationLog = new SqliteNotificationLog(SqliteDatabase.Open(options.StoragePath), time.GetUtcNow());
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            await Console.Error.WriteLineAsync($"guardia: cannot open the notification log under --storage.path \"{options.StoragePath}\": {ex.Message}");
+            await journal.DisposeAsync();
+            return 1;
+        }
+        builder.Services.AddSingleton<INotificationLog>(notificationLog);
+        builder.Services.AddSingleton<NotificationMetrics>();
+        builder.Services.AddSingleton<DispatchService>();
+        // Registered after the store is loaded below: hosted services start in RunAsync, after LoadAsync.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DispatchService>());
 
         await using var app = builder.Build();
         await using var _ = journal;
+        await using var notificationLogLifetime = notificationLog;
         var metrics = app.Services.GetRequiredService<GuardiaMetrics>();
         journal.Committed = (rows, elapsed) =>
         {

@@ -119,7 +119,8 @@ public sealed class RouteTests
         Assert.Equal("pager", web.Options.Receiver);
         Assert.True(db.Options.GroupByAll);
         Assert.Equal(["nights"], Root.Routes[1].Options.MuteTimeIntervals);
-        Assert.Empty(Root.Routes[2].Options.GroupBy);
+        // group_by: [] inherits the parent's list (Alertmanager's dispatcher groups such a route by it).
+        Assert.Equal(["alertname", "cluster"], Root.Routes[2].Options.GroupBy);
         Assert.Empty(Root.Routes[2].Routes[0].Options.MuteTimeIntervals);
     }
 
@@ -129,7 +130,8 @@ public sealed class RouteTests
         var labels = LabelSet.Of(("alertname", "Down"), ("cluster", "eu"), ("instance", "a:9100"));
         Assert.Equal(LabelSet.Of(("alertname", "Down"), ("cluster", "eu")), Root.GroupLabels(labels));
         Assert.Equal(labels, Root.Routes[0].Routes[0].GroupLabels(labels));
-        Assert.Equal(LabelSet.Empty, Root.Routes[2].GroupLabels(labels));
+        // group_by: [] inherits the parent's labels, as Alertmanager's dispatcher does.
+        Assert.Equal(LabelSet.Of(("alertname", "Down"), ("cluster", "eu")), Root.Routes[2].GroupLabels(labels));
     }
 
     [Fact]
