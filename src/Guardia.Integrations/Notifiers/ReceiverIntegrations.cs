@@ -20,7 +20,11 @@ public sealed class ReceiverIntegrations : IDisposable
     public IReadOnlyList<string> Unsupported { get; private init; } = [];
 
     /// <summary>Builds the integrations of <paramref name="config"/>; <paramref name="externalUrl"/> goes into every message.</summary>
-    public static ReceiverIntegrations Build(AlertmanagerConfig config, string externalUrl)
+    /// <param name="config">The configuration whose receivers to build.</param>
+    /// <param name="externalUrl">Guardia's external URL.</param>
+    /// <param name="others">Builds a receiver's Slack, PagerDuty, e-mail and MS Teams notifiers; without it those
+    /// integrations are reported as unsupported.</param>
+    public static ReceiverIntegrations Build(AlertmanagerConfig config, string externalUrl, Func<ReceiverConfig, IReadOnlyList<INotifier>>? others = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var byReceiver = new Dictionary<string, IReadOnlyList<Integration>>(StringComparer.Ordinal);
@@ -36,10 +40,20 @@ public sealed class ReceiverIntegrations : IDisposable
                 result._clients.Add(client);
                 list.Add(new Integration(new WebhookNotifier(wc, client, externalUrl), "webhook", i, wc.SendResolved));
             }
-            Note(unsupported, receiver.Name, "slack_configs", receiver.SlackConfigs.Count);
-            Note(unsupported, receiver.Name, "pagerduty_configs", receiver.PagerDutyConfigs.Count);
-            Note(unsupported, receiver.Name, "email_configs", receiver.EmailConfigs.Count);
-            Note(unsupported, receiver.Name, "msteams_configs", receiver.MSTeamsConfigs.Count);
+            if (others is null)
+            {
+                Note(unsupported, receiver.Name, "slack_configs", receiver.SlackConfigs.Count);
+                Note(unsupported, receiver.Name, "pagerduty_configs", receiver.PagerDutyConfigs.Count);
+                Note(unsupported, receiver.Name, "email_configs", receiver.EmailConfigs.Count);
+                Note(unsupported, receiver.Name, "msteams_configs", receiver.MSTeamsConfigs.Count);
+            }
+            else
+            {
+                foreach (var notifier in others(receiver))
+                {
+                    list.Add(new Integration(new PipelineNotifier(notifier, externalUrl), notifier.Integration, notifier.Index, notifier.SendResolved));
+                }
+            }
             foreach (var u in receiver.Unsupported)
             {
                 Note(unsupported, receiver.Name, u.Kind, u.Count);

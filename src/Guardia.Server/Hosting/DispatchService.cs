@@ -4,6 +4,8 @@ using Guardia.Core.Inhibition;
 using Guardia.Core.NotificationLog;
 using Guardia.Core.Notify;
 using Guardia.Core.Silences;
+using Guardia.Core.Templating;
+using Guardia.Core.Templating.Alertmanager;
 using Guardia.Integrations.Notifiers;
 using Guardia.Server.Observability;
 
@@ -19,6 +21,7 @@ sealed class DispatchService(
     Silencer silencer,
     Inhibitor inhibitor,
     NotificationMetrics metrics,
+    NotifierHttpClients clients,
     ServeOptions options,
     TimeProvider time,
     ILogger<DispatchService> logger) : IHostedService, IDisposable
@@ -58,10 +61,21 @@ sealed class DispatchService(
     void Rebuild(ConfigSnapshot snapshot)
     {
         var externalUrl = ExternalUrl(options);
-        var integrations = ReceiverIntegrations.Build(snapshot.Config, externalUrl);
+        NotificationTemplates templates;
+        try
+        {
+            templates = NotificationTemplates.Create(TemplateFiles.Read(snapshot.Config, options.ConfigFile), time);
+        }
+        catch (Exception ex) when (ex is TemplateException or IOException)
+        {
+            logger.LogError("Templates of {File} do not load, notifying with the default templates only: {Error}", options.ConfigFile, ex.Message);
+            templates = NotificationTemplates.Create([], time);
+        }
+        var integrations = ReceiverIntegrations.Build(snapshot.Config, externalUrl,
+            receiver => ReceiverNotifiers.Create(receiver, templates, clients.For, time));
         foreach (var u in integrations.Unsupported)
         {
-            logger.LogWarning("Receiver {Receiver} is not notified: this build sends webhook_configs only", u);
+            logger.LogWarning("Receiver {Receiver} is not notified: this build does not send {Integration}", u, u);
         }
         var pipeline = new NotificationPipeline(integrations.ByReceiver, new PipelineDependencies(log, time)
         {

@@ -7,6 +7,9 @@ using Guardia.Core.Notify;
 
 namespace Guardia.Integrations.Notifiers.Webhook;
 
+using INotifier = Guardia.Core.Notify.INotifier;
+using NotifyResult = Guardia.Core.Notify.NotifyResult;
+
 /// <summary>Posts Alertmanager's webhook message to a <c>webhook_configs</c> URL: 2xx succeeds, 5xx and network errors
 /// are retried, any other status fails for good (Alertmanager's retrier without custom codes).</summary>
 public sealed class WebhookNotifier(WebhookConfig config, HttpClient http, string externalUrl) : INotifier

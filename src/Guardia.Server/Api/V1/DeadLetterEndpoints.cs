@@ -45,7 +45,7 @@ static class DeadLetterEndpoints
         {
             return Json(Problem(id, $"receiver {letter.Receiver} is no longer configured; delete the dead letter or restore the receiver"), 409);
         }
-        var templates = NotificationTemplates.Create(TemplateFiles(snapshot.Config, options.ConfigFile), time);
+        var templates = NotificationTemplates.Create(TemplateFiles.Read(snapshot.Config, options.ConfigFile), time);
         var notifier = ReceiverNotifiers.Create(receiver, templates, clients.For, time)
             .FirstOrDefault(n => n.Integration == letter.Integration && n.Index == letter.IntegrationIndex);
         if (notifier is null)
@@ -68,24 +68,6 @@ static class DeadLetterEndpoints
         return Json(new JsonObject { ["id"] = id, ["replayed"] = false, ["retryable"] = result.Retry, ["error"] = error }, 502);
     }
 
-    /// <summary>The files the configuration's <c>templates</c> globs name, relative to the configuration file.</summary>
-    internal static IEnumerable<(string Name, string Text)> TemplateFiles(AlertmanagerConfig config, string? configFile)
-    {
-        var baseDir = Path.GetDirectoryName(Path.GetFullPath(configFile ?? ".")) ?? ".";
-        foreach (var pattern in config.Templates)
-        {
-            var full = Path.Combine(baseDir, pattern);
-            var dir = Path.GetDirectoryName(full) ?? baseDir;
-            if (!Directory.Exists(dir))
-            {
-                continue;
-            }
-            foreach (var file in Directory.GetFiles(dir, Path.GetFileName(full)).Order(StringComparer.Ordinal))
-            {
-                yield return (Path.GetFileName(file), File.ReadAllText(file));
-            }
-        }
-    }
 
     static JsonObject ToJson(DeadLetter letter, AlertmanagerConfig config)
     {
