@@ -11,7 +11,7 @@ public static class JsonDelivery
     /// <summary>How long one attempt may take before it counts as a transient failure.</summary>
     public static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(30);
 
-    static readonly JsonSerializerOptions s_options = new()
+    static readonly JsonSerializerOptions Options = new()
     {
         // Go's encoding/json writes non-ASCII text as UTF-8, not as \u escapes.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -24,7 +24,7 @@ public static class JsonDelivery
     public static byte[] Encode(JsonNode payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        return Encoding.UTF8.GetBytes(GoStyle(payload.ToJsonString(s_options)) + "\n");
+        return Encoding.UTF8.GetBytes(GoStyle(payload.ToJsonString(Options)) + "\n");
     }
 
     // System.Text.Json escapes characters outside the BMP as surrogate pairs even when relaxed; Go writes

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using Guardia.Core.Alerts;
+using Guardia.Core.DeadLetters;
 using Guardia.Core.Inhibition;
 using Guardia.Core.NotificationLog;
 using Guardia.Core.Silences;
-using Guardia.Core.DeadLetters;
 using Guardia.Server.Api;
 using Guardia.Server.Api.AlertmanagerV2;
 using Guardia.Server.Api.V1;

@@ -5,7 +5,7 @@ namespace Guardia.Core.Tests.DeadLetters;
 
 public sealed class ReceiverSecretsTests
 {
-    static readonly ReceiverConfig s_receiver = new()
+    static readonly ReceiverConfig Receiver = new()
     {
         Name = "all",
         SlackConfigs = [new SlackConfig { ApiUrl = new Secret("https://hooks.slack.com/services/T0/B0/XYZ") }],
@@ -33,7 +33,7 @@ public sealed class ReceiverSecretsTests
     {
         _ = name;
 
-        var redacted = ReceiverSecrets.Redact(text, ReceiverSecrets.Of(s_receiver));
+        var redacted = ReceiverSecrets.Redact(text, ReceiverSecrets.Of(Receiver));
 
         Assert.Equal(expected, redacted);
     }

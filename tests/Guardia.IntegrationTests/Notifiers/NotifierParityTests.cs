@@ -5,11 +5,11 @@ using System.Text.Json.Nodes;
 using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
 using Guardia.Core.Templating.Alertmanager;
-using Guardia.IntegrationTests.Infrastructure;
 using Guardia.Integrations.Notifiers;
 using Guardia.Integrations.Notifiers.Email;
 using Guardia.Integrations.Notifiers.PagerDuty;
 using Guardia.Integrations.Notifiers.Slack;
+using Guardia.IntegrationTests.Infrastructure;
 using MimeKit;
 using Route = Guardia.Core.Routing.Route;
 
@@ -24,8 +24,8 @@ public sealed class NotifierParityTests(NotifierParityTests.Peers peers) : IClas
 {
     // Alertmanager flushes a new group at once when its first alert started more than group_wait ago, which
     // would race the second alert of the batch; alerts that start now wait the full group_wait together.
-    static readonly DateTimeOffset s_startsAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-    static readonly DateTimeOffset s_endsAt = new(2036, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    static readonly DateTimeOffset StartsAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    static readonly DateTimeOffset EndsAt = new(2036, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     readonly HttpSink _http = peers.Http;
     readonly SmtpSink _smtp = peers.Smtp;
@@ -54,10 +54,10 @@ public sealed class NotifierParityTests(NotifierParityTests.Peers peers) : IClas
             // Alertmanager derives its external URL from the host name and the listen port when none is given.
             ExternalUrl = $"http://{Dns.GetHostName()}:{Alertmanager.Port}";
             var body = new StringBuilder("[");
-            for (var i = 0; i < s_alerts.Length; i++)
+            for (var i = 0; i < Alerts.Length; i++)
             {
                 body.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
-                    $$"""{"labels":{{s_alerts[i].Labels}},"annotations":{{s_alerts[i].Annotations}},"startsAt":"{{s_startsAt:O}}","endsAt":"{{s_endsAt:O}}","generatorURL":"http://prometheus.tiendi:9090/graph?g0.expr=up&g0.tab=1"}""");
+                    $$"""{"labels":{{Alerts[i].Labels}},"annotations":{{Alerts[i].Annotations}},"startsAt":"{{StartsAt:O}}","endsAt":"{{EndsAt:O}}","generatorURL":"http://prometheus.tiendi:9090/graph?g0.expr=up&g0.tab=1"}""");
             }
             using var r = await Alertmanager.PostAlertsAsync(body.Append(']').ToString());
             r.EnsureSuccessStatusCode();
@@ -196,7 +196,7 @@ public sealed class NotifierParityTests(NotifierParityTests.Peers peers) : IClas
                 text: '{{ range .Alerts }}{{ .Labels.instance }}: {{ .Annotations.description }}{{ "\n" }}{{ end }}'
         """;
 
-    static readonly (string Labels, string Annotations)[] s_alerts =
+    static readonly (string Labels, string Annotations)[] Alerts =
     [
         ("""{"alertname":"HighErrorRate","cluster":"prod","service":"checkout","severity":"critical","instance":"checkout-1","team":"payments"}""",
          """{"description":"5xx > 5% en checkout-1 <b>&</b>","summary":"Errores en checkout","runbook_url":"https://tiendi.example/runbooks/004"}"""),
@@ -212,7 +212,7 @@ public sealed class NotifierParityTests(NotifierParityTests.Peers peers) : IClas
     NotificationRequest Request(string receiver, string severity)
     {
         var alerts = new List<Alert>();
-        foreach (var (labels, annotations) in s_alerts)
+        foreach (var (labels, annotations) in Alerts)
         {
             var l = Labels(labels);
             if (l.Get("severity") != severity)
@@ -223,8 +223,8 @@ public sealed class NotifierParityTests(NotifierParityTests.Peers peers) : IClas
             {
                 Labels = l,
                 Annotations = Labels(annotations),
-                StartsAt = s_startsAt,
-                EndsAt = s_endsAt,
+                StartsAt = StartsAt,
+                EndsAt = EndsAt,
                 GeneratorUrl = "http://prometheus.tiendi:9090/graph?g0.expr=up&g0.tab=1",
             });
         }
@@ -337,11 +337,11 @@ public sealed class NotifierParityTests(NotifierParityTests.Peers peers) : IClas
         var theirs = JsonNode.Parse(expected);
         if (!JsonNode.DeepEquals(theirs, actual))
         {
-            Assert.Equal(theirs!.ToJsonString(s_pretty), actual.ToJsonString(s_pretty));
+            Assert.Equal(theirs!.ToJsonString(Pretty), actual.ToJsonString(Pretty));
         }
     }
 
-    static readonly System.Text.Json.JsonSerializerOptions s_pretty = new()
+    static readonly System.Text.Json.JsonSerializerOptions Pretty = new()
     {
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

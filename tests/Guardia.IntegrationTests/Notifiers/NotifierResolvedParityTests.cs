@@ -5,10 +5,10 @@ using System.Text.Json.Nodes;
 using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
 using Guardia.Core.Templating.Alertmanager;
-using Guardia.IntegrationTests.Infrastructure;
 using Guardia.Integrations.Notifiers;
 using Guardia.Integrations.Notifiers.PagerDuty;
 using Guardia.Integrations.Notifiers.Slack;
+using Guardia.IntegrationTests.Infrastructure;
 using Route = Guardia.Core.Routing.Route;
 
 namespace Guardia.IntegrationTests.Notifiers;

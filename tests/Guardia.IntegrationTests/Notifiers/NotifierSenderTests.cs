@@ -1,19 +1,19 @@
 using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
 using Guardia.Core.Templating.Alertmanager;
-using Guardia.IntegrationTests.Infrastructure;
 using Guardia.Integrations.Notifiers;
 using Guardia.Integrations.Notifiers.Email;
 using Guardia.Integrations.Notifiers.PagerDuty;
 using Guardia.Integrations.Notifiers.Slack;
+using Guardia.IntegrationTests.Infrastructure;
 
 namespace Guardia.IntegrationTests.Notifiers;
 
 /// <summary>The senders against sinks on 127.0.0.1: Alertmanager's retry decisions, the per-attempt timeout, SMTP delivery.</summary>
 public sealed class NotifierSenderTests
 {
-    static readonly HttpClient s_http = new();
-    static readonly NotificationTemplates s_templates = NotificationTemplates.Create([], TimeProvider.System);
+    static readonly HttpClient Http = new();
+    static readonly NotificationTemplates Templates = NotificationTemplates.Create([], TimeProvider.System);
 
     static NotificationRequest Request()
     {
@@ -44,7 +44,7 @@ public sealed class NotifierSenderTests
         _ = name;
         await using var sink = HttpSink.Start();
         sink.Script(status);
-        var slack = new SlackNotifier(new SlackConfig { ApiUrl = new Secret(sink.Url + "/hook/T000/SECRET") }, 0, s_templates, s_http, TimeProvider.System);
+        var slack = new SlackNotifier(new SlackConfig { ApiUrl = new Secret(sink.Url + "/hook/T000/SECRET") }, 0, Templates, Http, TimeProvider.System);
 
         var first = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
         var second = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
@@ -63,7 +63,7 @@ public sealed class NotifierSenderTests
         await using var sink = HttpSink.Start();
         sink.Hang = true;
         var config = new PagerDutyConfig { RoutingKey = new Secret("key"), Url = sink.Url + "/v2/enqueue" };
-        var pd = new PagerDutyNotifier(config, 0, s_templates, s_http, TimeProvider.System) { AttemptTimeout = TimeSpan.FromMilliseconds(500) };
+        var pd = new PagerDutyNotifier(config, 0, Templates, Http, TimeProvider.System) { AttemptTimeout = TimeSpan.FromMilliseconds(500) };
         var started = DateTime.UtcNow;
 
         var result = await pd.NotifyAsync(Request(), TestContext.Current.CancellationToken);
@@ -83,7 +83,7 @@ public sealed class NotifierSenderTests
             ApiUrl = new Secret(sink.Url + "/hook"),
             HttpConfig = new HttpClientConfig { BearerToken = new Secret("tok-123") },
         };
-        var slack = new SlackNotifier(config, 0, s_templates, s_http, TimeProvider.System);
+        var slack = new SlackNotifier(config, 0, Templates, Http, TimeProvider.System);
 
         var result = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
 
@@ -96,7 +96,7 @@ public sealed class NotifierSenderTests
     public async Task NotifyAsync_FailsTransiently_WhenNothingListens()
     {
         var config = new SlackConfig { ApiUrl = new Secret($"http://127.0.0.1:{FreePort.Next()}/hook/SECRET") };
-        var slack = new SlackNotifier(config, 0, s_templates, s_http, TimeProvider.System);
+        var slack = new SlackNotifier(config, 0, Templates, Http, TimeProvider.System);
 
         var result = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
 
@@ -123,7 +123,7 @@ public sealed class NotifierSenderTests
                 ["Subject"] = "{{ template \"email.default.subject\" . }}",
             },
         };
-        var email = new EmailNotifier(config, 0, s_templates, TimeProvider.System);
+        var email = new EmailNotifier(config, 0, Templates, TimeProvider.System);
 
         var result = await email.NotifyAsync(Request(), TestContext.Current.CancellationToken);
         var message = await smtp.WaitForAsync("oncall@tiendi.example", TimeSpan.FromSeconds(10));
@@ -139,7 +139,7 @@ public sealed class NotifierSenderTests
     {
         await using var smtp = SmtpSink.Start();
         var config = new EmailConfig { To = "a@b.example", From = "c@d.example", Smarthost = smtp.Smarthost, RequireTls = true };
-        var email = new EmailNotifier(config, 0, s_templates, TimeProvider.System);
+        var email = new EmailNotifier(config, 0, Templates, TimeProvider.System);
 
         var result = await email.NotifyAsync(Request(), TestContext.Current.CancellationToken);
 

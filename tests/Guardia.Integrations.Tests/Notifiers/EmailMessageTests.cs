@@ -7,7 +7,7 @@ namespace Guardia.Integrations.Tests.Notifiers;
 
 public sealed class EmailMessageTests
 {
-    static readonly EmailConfig s_config = new()
+    static readonly EmailConfig Config = new()
     {
         To = "oncall@tiendi.example",
         From = "guardia@tiendi.example",
@@ -25,11 +25,11 @@ public sealed class EmailMessageTests
 
     public static IEnumerable<TheoryDataRow<string, EmailConfig, string, string>> HeaderCases =>
     [
-        Row("default subject",  s_config, "Subject", "[FIRING:2] HighErrorRate prod checkout (critical)"),
-        Row("from",             s_config, "From", "guardia@tiendi.example"),
-        Row("to",               s_config, "To", "oncall@tiendi.example"),
-        Row("custom header",    s_config, "X-Cluster", "prod"),
-        Row("non-ascii subject", s_config with { Headers = new Dictionary<string, string> { ["Subject"] = "Alerta ñandú {{ .Status }}" } }, "Subject", "Alerta ñandú firing"),
+        Row("default subject",  Config, "Subject", "[FIRING:2] HighErrorRate prod checkout (critical)"),
+        Row("from",             Config, "From", "guardia@tiendi.example"),
+        Row("to",               Config, "To", "oncall@tiendi.example"),
+        Row("custom header",    Config, "X-Cluster", "prod"),
+        Row("non-ascii subject", Config with { Headers = new Dictionary<string, string> { ["Subject"] = "Alerta ñandú {{ .Status }}" } }, "Subject", "Alerta ñandú firing"),
     ];
 
     [Theory]
@@ -48,7 +48,7 @@ public sealed class EmailMessageTests
     [Fact]
     public void BuildMessage_HasOnlyHtmlPart_WhenTextIsEmpty()
     {
-        var message = EmailNotifier.BuildMessage(s_config, Text(Request()), Now);
+        var message = EmailNotifier.BuildMessage(Config, Text(Request()), Now);
 
         var part = Assert.Single(message.BodyParts.OfType<TextPart>());
         Assert.Equal("text/html", part.ContentType.MimeType);
@@ -58,7 +58,7 @@ public sealed class EmailMessageTests
     [Fact]
     public void BuildMessage_PutsHtmlLast_WhenBothBodiesAreSet()
     {
-        var config = s_config with { Text = "{{ range .Alerts }}{{ .Labels.instance }} {{ end }}" };
+        var config = Config with { Text = "{{ range .Alerts }}{{ .Labels.instance }} {{ end }}" };
 
         var message = EmailNotifier.BuildMessage(config, Text(Request()), Now);
 
@@ -72,7 +72,7 @@ public sealed class EmailMessageTests
     [Fact]
     public void BuildMessage_EscapesHtmlBody_ButNotTextBody()
     {
-        var config = s_config with { Text = "{{ \"<b>\" }}", Html = "{{ \"<b>\" }}" };
+        var config = Config with { Text = "{{ \"<b>\" }}", Html = "{{ \"<b>\" }}" };
 
         var message = EmailNotifier.BuildMessage(config, Text(Request()), Now);
 

@@ -7,7 +7,7 @@ namespace Guardia.Integrations.Tests.Notifiers;
 
 public sealed class SlackPayloadTests
 {
-    static readonly SlackConfig s_seed = new()
+    static readonly SlackConfig Seed = new()
     {
         Channel = "#alerts-critical",
         Title = "🚨 CRITICAL: {{ .GroupLabels.alertname }}",
@@ -19,12 +19,12 @@ public sealed class SlackPayloadTests
 
     public static IEnumerable<TheoryDataRow<string, SlackConfig, bool, string, string?>> Cases =>
     [
-        Row("seed title",                     s_seed, false, "attachments[0].title", "🚨 CRITICAL: HighErrorRate"),
-        Row("seed text joins descriptions",   s_seed, false, "attachments[0].text", "5xx en checkout-15xx en checkout-2"),
-        Row("channel",                        s_seed, false, "channel", "#alerts-critical"),
-        Row("default username",               s_seed, false, "username", "Alertmanager"),
-        Row("default color firing",           s_seed, false, "attachments[0].color", "danger"),
-        Row("default color resolved",         s_seed, true, "attachments[0].color", "good"),
+        Row("seed title",                     Seed, false, "attachments[0].title", "🚨 CRITICAL: HighErrorRate"),
+        Row("seed text joins descriptions",   Seed, false, "attachments[0].text", "5xx en checkout-15xx en checkout-2"),
+        Row("channel",                        Seed, false, "channel", "#alerts-critical"),
+        Row("default username",               Seed, false, "username", "Alertmanager"),
+        Row("default color firing",           Seed, false, "attachments[0].color", "danger"),
+        Row("default color resolved",         Seed, true, "attachments[0].color", "good"),
         Row("default title",                  new SlackConfig(), false, "attachments[0].title", "[FIRING:2] HighErrorRate prod checkout (critical)"),
         Row("default title resolved",         new SlackConfig(), true, "attachments[0].title", "[RESOLVED] HighErrorRate prod checkout (critical)"),
         Row("default title link",             new SlackConfig(), false, "attachments[0].title_link", "http://guardia:9093/#/alerts?receiver=slack-critical"),
@@ -61,7 +61,7 @@ public sealed class SlackPayloadTests
     {
         var tmpl = Text(Request());
 
-        SlackNotifier.BuildPayload(s_seed with { Title = "{{ template \"missing\" . }}" }, tmpl);
+        SlackNotifier.BuildPayload(Seed with { Title = "{{ template \"missing\" . }}" }, tmpl);
 
         Assert.NotNull(tmpl.Error);
     }
