@@ -34,7 +34,7 @@ sealed class ConfigSnapshot
 
     /// <summary>Loads and validates <paramref name="file"/>; throws <see cref="ConfigException"/> with file, line and column.</summary>
     public static ConfigSnapshot Load(string? file, DateTimeOffset now) =>
-        new(file is null ? AlertmanagerConfigLoader.Load(DefaultYaml, "(built-in default)") : AlertmanagerConfigLoader.LoadFile(file), now);
+        new(file is null ? AlertmanagerConfigLoader.Load(DefaultYaml, "(built-in default)") : SettingsFile.Load(file), now);
 
     /// <summary>The receivers of the routes an alert with <paramref name="labels"/> reaches, in route order.</summary>
     public IReadOnlyList<string> ReceiversFor(LabelSet labels)

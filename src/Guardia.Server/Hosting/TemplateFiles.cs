@@ -8,7 +8,9 @@ static class TemplateFiles
     /// <summary>The files the configuration's <c>templates</c> globs name, relative to the configuration file.</summary>
     public static IEnumerable<(string Name, string Text)> Read(AlertmanagerConfig config, string? configFile)
     {
-        var baseDir = Path.GetDirectoryName(Path.GetFullPath(configFile ?? ".")) ?? ".";
+        // Relative to the Alertmanager configuration, which a settings file may keep elsewhere.
+        var anchor = File.Exists(config.FileName) ? config.FileName : configFile ?? ".";
+        var baseDir = Path.GetDirectoryName(Path.GetFullPath(anchor)) ?? ".";
         foreach (var pattern in config.Templates)
         {
             var full = Path.Combine(baseDir, pattern);
