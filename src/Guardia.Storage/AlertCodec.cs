@@ -218,36 +218,11 @@ public static class AlertCodec
         buffer.Advance(WriteVarintTo(v, span));
     }
 
-    static int WriteVarintTo(uint v, Span<byte> span)
-    {
-        var i = 0;
-        while (v >= 0x80)
-        {
-            span[i++] = (byte)(v | 0x80);
-            v >>= 7;
-        }
-        span[i++] = (byte)v;
-        return i;
-    }
+    static int WriteVarintTo(uint v, Span<byte> span) => WriteVarint64To(v, span);
 
     static uint ReadVarint(ref ReadOnlySpan<byte> body)
     {
-        uint v = 0;
-        var shift = 0;
-        for (var i = 0; ; i++)
-        {
-            if (i >= body.Length || shift > 28)
-            {
-                throw new InvalidDataException("Corrupt alert body: truncated varint.");
-            }
-            var b = body[i];
-            v |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                body = body[(i + 1)..];
-                return v;
-            }
-            shift += 7;
-        }
+        var v = ReadVarint64(ref body);
+        return v <= int.MaxValue ? (uint)v : throw new InvalidDataException("Corrupt alert segment: length out of range.");
     }
 }
