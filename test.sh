@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Guardia test. Installs the real peers the integration tests talk to when they are missing
-# (Debian packages: prometheus, prometheus-alertmanager for Alertmanager and amtool), then runs dotnet test
+# (Debian packages: prometheus, prometheus-alertmanager for Alertmanager and amtool, postgresql), then runs dotnet test
 # and ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -8,13 +8,15 @@ cd "$(dirname "$0")"
 need=()
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 { command -v amtool >/dev/null 2>&1 && command -v prometheus-alertmanager >/dev/null 2>&1; } || need+=(prometheus-alertmanager)
+# PostgreSQL: runbook SQL steps are tested against a real server (tests run initdb in a scratch directory).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   # The packages start system services where systemd runs; tests start their own instances on free ports.
-  $SUDO systemctl stop prometheus prometheus-alertmanager prometheus-node-exporter >/dev/null 2>&1 || true
+  $SUDO systemctl stop prometheus prometheus-alertmanager prometheus-node-exporter postgresql >/dev/null 2>&1 || true
 fi
 
 out=$(mktemp)
