@@ -180,7 +180,7 @@ public sealed class AggregationGroup : IDisposable
         var timeout = Route.Options.GroupInterval < MinTimeout ? MinTimeout : Route.Options.GroupInterval;
         using var deadline = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _stop.Token);
-        var flush = new Flush(GroupKey, Route.Options.Receiver, Labels, now, Route.Options);
+        var flush = new Flush(GroupKey, Route.Options.Receiver, Labels, now, Route.Options) { Deadline = now + timeout };
         if (!await _notify(flush, alerts, linked.Token))
         {
             return;

@@ -36,7 +36,7 @@ public sealed class NotificationPipeline
                 [
                     new WaitStage(d.Wait, d.Time),
                     new DedupStage(d.Log, recv, integration.SendResolved, d.Time),
-                    new RetryStage(integration, name, d.Time, d.Metrics),
+                    new RetryStage(integration, name, d.Time, d.Metrics, outcomes: d.Outcomes),
                     new SetNotifiesStage(d.Log, recv, d.Retention, d.Time),
                 ];
             }
@@ -130,4 +130,7 @@ public sealed record PipelineDependencies(INotificationLog Log, TimeProvider Tim
 
     /// <summary>Receives delivery attempt observations.</summary>
     public INotificationMetrics Metrics { get; init; } = INotificationMetrics.None;
+
+    /// <summary>Learns how each delivery ended (the dead-letter list).</summary>
+    public IDeliveryOutcomes Outcomes { get; init; } = IDeliveryOutcomes.None;
 }

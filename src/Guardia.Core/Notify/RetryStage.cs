@@ -4,8 +4,11 @@ using Guardia.Core.Alerts;
 namespace Guardia.Core.Notify;
 
 /// <summary>Delivers through one integration, retrying with exponential backoff and jitter until it succeeds,
-/// fails for good, or the flush's deadline (the next group flush) cancels it.</summary>
-public sealed class RetryStage(Integration integration, string receiver, TimeProvider time, INotificationMetrics metrics, Func<double>? random = null) : INotificationStage
+/// fails for good, or the flush's deadline (the next group flush) cancels it. How it ended goes to
+/// <see cref="IDeliveryOutcomes"/>: a notification that failed for good becomes a dead letter.</summary>
+public sealed class RetryStage(
+    Integration integration, string receiver, TimeProvider time, INotificationMetrics metrics, Func<double>? random = null,
+    IDeliveryOutcomes? outcomes = null) : INotificationStage
 {
     /// <summary>The first delay between attempts (Alertmanager's backoff: 500 ms, ×1.5, ±50 %, at most 60 s).</summary>
     public static readonly TimeSpan InitialInterval = TimeSpan.FromMilliseconds(500);
@@ -17,6 +20,7 @@ public sealed class RetryStage(Integration integration, string receiver, TimePro
     const double Randomization = 0.5;
 
     readonly Func<double> _random = random ?? Random.Shared.NextDouble;
+    readonly IDeliveryOutcomes _outcomes = outcomes ?? IDeliveryOutcomes.None;
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<Alert>> ExecuteAsync(Flush flush, IReadOnlyList<Alert> alerts, CancellationToken ct)
@@ -44,10 +48,17 @@ public sealed class RetryStage(Integration integration, string receiver, TimePro
         }
         var interval = InitialInterval;
         string? lastError = null;
+        var firstFailure = default(DateTimeOffset);
         for (var attempt = 1; ; attempt++)
         {
             if (ct.IsCancellationRequested)
             {
+                var now = time.GetUtcNow();
+                if (lastError is not null && now >= flush.Deadline)
+                {
+                    // The deadline, not a shutdown or reload: this notification failed for good.
+                    await _outcomes.FailedAsync(new FailedDelivery(flush, integration, sent, lastError, attempt - 1, firstFailure, now), CancellationToken.None);
+                }
                 throw new NotificationFailedException($"{receiver}/{integration}: notify retry canceled after {attempt - 1} attempts: {lastError ?? "context canceled"}");
             }
             var started = time.GetTimestamp();
@@ -63,13 +74,19 @@ public sealed class RetryStage(Integration integration, string receiver, TimePro
             metrics.Attempted(integration.Name, time.GetElapsedTime(started), !result.Succeeded);
             if (result.Succeeded)
             {
+                await _outcomes.DeliveredAsync(flush, integration, CancellationToken.None);
                 return alerts;
+            }
+            if (attempt == 1)
+            {
+                firstFailure = time.GetUtcNow();
             }
             if (!result.Retry)
             {
+                await _outcomes.FailedAsync(new FailedDelivery(flush, integration, sent, result.Error ?? "failed", attempt, firstFailure, time.GetUtcNow()), CancellationToken.None);
                 throw new NotificationFailedException($"{receiver}/{integration}: notify retry canceled due to unrecoverable error after {attempt} attempts: {result.Error}");
             }
-            lastError = result.Error;
+            lastError = result.Error ?? "failed";
             var delay = NextDelay(interval, _random());
             interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * Multiplier), MaxInterval.Ticks));
             try

@@ -1,4 +1,5 @@
 using Guardia.Core.Alerts;
+using Guardia.Core.DeadLetters;
 using Guardia.Core.Dispatch;
 using Guardia.Core.Inhibition;
 using Guardia.Core.NotificationLog;
@@ -22,6 +23,7 @@ sealed class DispatchService(
     Inhibitor inhibitor,
     NotificationMetrics metrics,
     NotifierHttpClients clients,
+    IDeadLetterStore deadLetters,
     ServeOptions options,
     TimeProvider time,
     ILogger<DispatchService> logger) : IHostedService, IDisposable
@@ -30,6 +32,7 @@ sealed class DispatchService(
     static readonly TimeSpan LogMaintenance = TimeSpan.FromMinutes(15);
 
     readonly Lock _lock = new();
+    DeadLetterRecorder? _recorder;
     Dispatcher? _dispatcher;
     ReceiverIntegrations? _integrations;
     ITimer? _maintenance;
@@ -38,8 +41,15 @@ sealed class DispatchService(
     /// <summary>The running dispatcher, for the alert groups API.</summary>
     public Dispatcher? Current => Volatile.Read(ref _dispatcher);
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _recorder = new DeadLetterRecorder(deadLetters, SecretsOf, () => ExternalUrl(options))
+        {
+            Kept = letter => logger.LogError(
+                "Notification of group {Group} to {Receiver}/{Integration} failed for good after {Attempts} attempts; kept as dead letter {Id}: {Error}",
+                letter.GroupKey, letter.Receiver, letter.Integration, letter.Attempts, letter.Id, letter.Error),
+        };
+        await _recorder.InitializeAsync(cancellationToken);
         store.Subscribe(alerts =>
         {
             // Runs on the request that stored the alerts, after they are durable: never fail that request.
@@ -55,7 +65,18 @@ sealed class DispatchService(
         config.Reloaded += Rebuild;
         Rebuild(config.Current);
         _maintenance = time.CreateTimer(_ => log.Collect(time.GetUtcNow()), null, LogMaintenance, LogMaintenance);
-        return Task.CompletedTask;
+    }
+
+    IReadOnlyList<string> SecretsOf(string receiver)
+    {
+        foreach (var r in config.Current.Config.Receivers)
+        {
+            if (r.Name == receiver)
+            {
+                return ReceiverSecrets.Of(r);
+            }
+        }
+        return [];
     }
 
     void Rebuild(ConfigSnapshot snapshot)
@@ -84,6 +105,7 @@ sealed class DispatchService(
             TimeIntervals = snapshot.Config.FindTimeInterval,
             Retention = options.Retention,
             Metrics = metrics,
+            Outcomes = _recorder ?? IDeliveryOutcomes.None,
         })
         {
             Failed = (receiver, ex) => logger.LogError("Notify for receiver {Receiver} failed: {Error}", receiver, ex.Message),

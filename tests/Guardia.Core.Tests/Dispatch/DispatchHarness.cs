@@ -26,7 +26,7 @@ sealed class DispatchHarness : IDisposable
 
     public Func<NotifyResult> Result { get; set; } = () => NotifyResult.Success;
 
-    public DispatchHarness(string yaml, IMuter? silencer = null)
+    public DispatchHarness(string yaml, IMuter? silencer = null, IDeliveryOutcomes? outcomes = null)
     {
         Config = AlertmanagerConfigLoader.Load(yaml, "am.yml");
         var receivers = new Dictionary<string, IReadOnlyList<Integration>>();
@@ -43,6 +43,7 @@ sealed class DispatchHarness : IDisposable
         {
             TimeIntervals = Config.FindTimeInterval,
             Silencer = silencer ?? NothingMuted.Instance,
+            Outcomes = outcomes ?? IDeliveryOutcomes.None,
         });
         Dispatcher = new Dispatcher(Route.Build(Config.Route), pipeline.NotifyAsync, Time);
     }
@@ -95,6 +96,18 @@ sealed class DispatchHarness : IDisposable
             s += t.Milliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
         }
         return s;
+    }
+
+    /// <summary>Like <see cref="AdvanceTo"/>, letting the retry stage's continuations run between one-second steps.</summary>
+    public async Task AdvanceWithRetriesTo(TimeSpan offset)
+    {
+        var target = Start + offset;
+        while (Time.GetUtcNow() < target)
+        {
+            var left = target - Time.GetUtcNow();
+            Time.Advance(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
     }
 
     public void Dispose() => Dispatcher.Dispose();

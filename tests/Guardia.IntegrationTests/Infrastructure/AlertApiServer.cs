@@ -48,12 +48,12 @@ public sealed class AlertApiServer : IAsyncDisposable
     }
 
     /// <summary>Starts the real Alertmanager on a free loopback port, clustering off.</summary>
-    public static Task<AlertApiServer> StartAlertmanagerAsync(string? config = null)
+    public static Task<AlertApiServer> StartAlertmanagerAsync(string? config = null, params string[] extraArgs)
     {
         var port = FreePort.Next();
         var storage = Directory.CreateTempSubdirectory("alertmanager-it-").FullName;
         var configFile = WriteConfig(storage, config ?? DefaultConfig);
-        List<string> args = ["--config.file", configFile, "--storage.path", storage, "--web.listen-address", $"127.0.0.1:{port}", "--cluster.listen-address="];
+        List<string> args = ["--config.file", configFile, "--storage.path", storage, "--web.listen-address", $"127.0.0.1:{port}", "--cluster.listen-address=", .. extraArgs];
         return StartAsync(new AlertApiServer("alertmanager", Binaries.Alertmanager, args, port, storage, configFile));
     }
 
