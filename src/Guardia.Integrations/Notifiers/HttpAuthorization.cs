@@ -7,7 +7,7 @@ namespace Guardia.Integrations.Notifiers;
 /// <summary>The <c>Authorization</c> header an <c>http_config</c> asks for: basic_auth, authorization or bearer_token (files read per request, as Prometheus does).</summary>
 public static class HttpAuthorization
 {
-    /// <summary>The header value, or null when the config sets no authentication. OAuth 2.0 is not supported yet.</summary>
+    /// <summary>The header value, or null when the config sets none of these (oauth2 is added by <see cref="OAuth2Handler"/>).</summary>
     public static async Task<AuthenticationHeaderValue?> ForAsync(HttpClientConfig config, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -8,8 +8,9 @@ namespace Guardia.Integrations.Notifiers;
 
 /// <summary>
 /// One HttpClient per distinct <c>http_config</c>, honouring its proxy_url, follow_redirects and tls_config
-/// (ca_file, cert_file/key_file, server_name, insecure_skip_verify, min_version). Authentication headers are
-/// added per request by <see cref="HttpAuthorization"/>, so files are re-read as Prometheus re-reads them.
+/// (ca_file, cert_file/key_file, server_name, insecure_skip_verify, min_version) and oauth2 (<see cref="OAuth2Handler"/>).
+/// Other authentication headers are added per request by <see cref="HttpAuthorization"/>, so files are re-read as
+/// Prometheus re-reads them.
 /// </summary>
 public sealed class NotifierHttpClients : IDisposable
 {
@@ -69,7 +70,8 @@ public sealed class NotifierHttpClients : IDisposable
             policy.CustomTrustStore.AddRange(roots);
             ssl.CertificateChainPolicy = policy;
         }
-        var client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        HttpMessageHandler outer = config.OAuth2 is { } oauth2 ? new OAuth2Handler(oauth2, handler, TimeProvider.System) : handler;
+        var client = new HttpClient(outer, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         if (!config.EnableHttp2)
         {
             client.DefaultRequestVersion = HttpVersion.Version11;

@@ -9,6 +9,7 @@ public sealed class HttpSink : IAsyncDisposable
 {
     readonly HttpListener _listener = new();
     readonly ConcurrentQueue<int> _statuses = new();
+    readonly ConcurrentDictionary<string, string> _bodies = new(StringComparer.Ordinal);
     readonly List<Recorded> _requests = [];
     readonly SemaphoreSlim _arrived = new(0);
     readonly CancellationTokenSource _stop = new();
@@ -32,6 +33,9 @@ public sealed class HttpSink : IAsyncDisposable
     public bool Hang { get; set; }
 
     public static HttpSink Start() => new(FreePort.Next());
+
+    /// <summary>Answers 200 requests to paths starting with <paramref name="pathPrefix"/> with this JSON body.</summary>
+    public void RespondJson(string pathPrefix, string json) => _bodies[pathPrefix] = json;
 
     /// <summary>Answers the next requests with these statuses (then 200).</summary>
     public void Script(params int[] statuses)
@@ -115,7 +119,13 @@ public sealed class HttpSink : IAsyncDisposable
             }
         }
         ctx.Response.StatusCode = _statuses.TryDequeue(out var s) ? s : 200;
-        var answer = Encoding.UTF8.GetBytes(ctx.Response.StatusCode == 200 ? "ok" : "error");
+        var path = ctx.Request.Url?.AbsolutePath ?? "/";
+        var json = _bodies.FirstOrDefault(b => path.StartsWith(b.Key, StringComparison.Ordinal)).Value;
+        if (json is not null && ctx.Response.StatusCode == 200)
+        {
+            ctx.Response.ContentType = "application/json";
+        }
+        var answer = Encoding.UTF8.GetBytes(json is not null && ctx.Response.StatusCode == 200 ? json : ctx.Response.StatusCode == 200 ? "ok" : "error");
         try
         {
             await ctx.Response.OutputStream.WriteAsync(answer);

@@ -93,6 +93,54 @@ public sealed class NotifierSenderTests
     }
 
     [Fact]
+    public async Task NotifyAsync_SendsOAuth2Token_FetchedOnceWithClientCredentials()
+    {
+        await using var sink = HttpSink.Start();
+        sink.RespondJson("/token", """{"access_token":"at-42","token_type":"Bearer","expires_in":3600}""");
+        var http = new HttpClientConfig
+        {
+            OAuth2 = new OAuth2Config
+            {
+                ClientId = "guardia",
+                ClientSecret = new Secret("s3cr3t/+"),
+                TokenUrl = sink.Url + "/token",
+                Scopes = ["alerts.write", "alerts.read"],
+                EndpointParams = new Dictionary<string, string> { ["audience"] = "hooks" },
+            },
+        };
+        using var client = NotifierHttpClients.Create(http);
+        var slack = new SlackNotifier(new SlackConfig { ApiUrl = new Secret(sink.Url + "/hook"), HttpConfig = http }, 0, Templates, client, TimeProvider.System);
+
+        var first = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
+        var second = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
+
+        Assert.True(first.Success, first.Error);
+        Assert.True(second.Success, second.Error);
+        var token = Assert.Single(sink.Requests, r => r.Path == "/token");
+        Assert.Equal("Basic " + Convert.ToBase64String("guardia:s3cr3t%2F%2B"u8.ToArray()), token.Authorization);
+        Assert.Equal("grant_type=client_credentials&scope=alerts.write+alerts.read&audience=hooks", token.Body);
+        Assert.All(sink.Requests.Where(r => r.Path == "/hook"), r => Assert.Equal("Bearer at-42", r.Authorization));
+        Assert.Equal(2, sink.Requests.Count(r => r.Path == "/hook"));
+    }
+
+    [Fact]
+    public async Task NotifyAsync_FailsTransiently_WhenTokenEndpointRefuses()
+    {
+        await using var sink = HttpSink.Start();
+        sink.Script(401);
+        var http = new HttpClientConfig { OAuth2 = new OAuth2Config { ClientId = "guardia", ClientSecret = new Secret("x"), TokenUrl = sink.Url + "/token" } };
+        using var client = NotifierHttpClients.Create(http);
+        var slack = new SlackNotifier(new SlackConfig { ApiUrl = new Secret(sink.Url + "/hook"), HttpConfig = http }, 0, Templates, client, TimeProvider.System);
+
+        var result = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
+
+        Assert.False(result.Success);
+        Assert.True(result.Retry);
+        Assert.Contains("oauth2: cannot fetch token", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(sink.Requests, r => r.Path == "/hook");
+    }
+
+    [Fact]
     public async Task NotifyAsync_FailsTransiently_WhenNothingListens()
     {
         var config = new SlackConfig { ApiUrl = new Secret($"http://127.0.0.1:{FreePort.Next()}/hook/SECRET") };
