@@ -3,16 +3,37 @@ using YamlDotNet.RepresentationModel;
 
 namespace Guardia.Core.Configuration;
 
+/// <summary>What <c>--config.file</c> named: the Alertmanager configuration and, for Guardia's settings file, the
+/// parsed document whose other sections (on-call, incidents, access, runbooks) their own loaders read.</summary>
+/// <param name="Alertmanager">The Alertmanager configuration (a built-in one that notifies nobody when the settings file has none).</param>
+/// <param name="Path">The file loaded.</param>
+/// <param name="Root">The settings file's top-level mapping; null for a plain Alertmanager configuration.</param>
+public sealed record GuardiaSettings(AlertmanagerConfig Alertmanager, string Path, YamlMappingNode? Root);
+
 /// <summary>Loads what <c>--config.file</c> names: a plain Alertmanager configuration, served as it is, or
 /// Guardia's own settings file, which holds an Alertmanager configuration under <c>alertmanager:</c> or points
-/// at one with <c>alertmanager_config_file:</c> (relative to the settings file).</summary>
+/// at one with <c>alertmanager_config_file:</c> (relative to the settings file), beside Guardia's own sections.</summary>
 public static class SettingsFile
 {
-    static readonly string[] Fields = ["alertmanager", "alertmanager_config_file"];
+    /// <summary>The top-level fields of Guardia's settings file.</summary>
+    public static readonly IReadOnlyList<string> Fields =
+    [
+        "alertmanager", "alertmanager_config_file",
+        "users", "teams", "services", "schedules",
+        "escalation_policies", "incident_policies", "incidents",
+        "api", "runbooks",
+    ];
+
+    /// <summary>The configuration a settings file without an Alertmanager section runs: one receiver that notifies nobody.</summary>
+    const string DefaultAlertmanager = "route:\n  receiver: default\nreceivers:\n  - name: default\n";
+
+    /// <summary>Loads the Alertmanager configuration of <paramref name="path"/>; errors carry the file, line and column they come from.</summary>
+    /// <exception cref="ConfigException">The file cannot be read or is invalid.</exception>
+    public static AlertmanagerConfig Load(string path) => LoadSettings(path).Alertmanager;
 
     /// <summary>Loads <paramref name="path"/>; errors carry the file, line and column they come from.</summary>
     /// <exception cref="ConfigException">The file cannot be read or is invalid.</exception>
-    public static AlertmanagerConfig Load(string path)
+    public static GuardiaSettings LoadSettings(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
@@ -25,10 +46,10 @@ public static class SettingsFile
             throw new ConfigException(path, 0, 0, "cannot read configuration file: " + ex.Message, null, ex);
         }
         var root = TryParse(text);
-        if (root is null || !(root.Children.ContainsKey(new YamlScalarNode(Fields[0])) || root.Children.ContainsKey(new YamlScalarNode(Fields[1]))))
+        if (root is null || !IsSettingsFile(root))
         {
             // Not a settings file: a plain Alertmanager configuration (its own loader reports any error).
-            return AlertmanagerConfigLoader.Load(text, path);
+            return new GuardiaSettings(AlertmanagerConfigLoader.Load(text, path), path, null);
         }
         YamlNode? inline = null;
         YamlScalarNode? pointer = null;
@@ -43,8 +64,12 @@ public static class SettingsFile
                 case "alertmanager_config_file":
                     pointer = value as YamlScalarNode ?? throw Error(path, value, "alertmanager_config_file must be a file path", null);
                     break;
+                case var other when Fields.Contains(other):
+                    // Read by its own loader.
+                    break;
                 default:
-                    throw Error(path, key, $"unknown field \"{name}\" in the settings file", YamlMap.Suggest(name, Fields));
+                    throw Error(path, key, $"unknown field \"{name}\" in the settings file",
+                        AlertmanagerFields.Contains(name) ? "Alertmanager's fields go under alertmanager: (or in the file alertmanager_config_file names)" : YamlMap.Suggest(name, [.. Fields]));
             }
         }
         if (inline is not null && pointer is not null)
@@ -58,9 +83,25 @@ public static class SettingsFile
             {
                 throw Error(path, pointer, $"alertmanager_config_file \"{pointer.Value}\" does not exist (looked for {target})", null);
             }
-            return AlertmanagerConfigLoader.LoadFile(target);
+            return new GuardiaSettings(AlertmanagerConfigLoader.LoadFile(target), path, root);
         }
-        return LoadInline(path, text, inline!);
+        var config = inline is null ? AlertmanagerConfigLoader.Load(DefaultAlertmanager, "(built-in default)") : LoadInline(path, text, inline);
+        return new GuardiaSettings(config, path, root);
+    }
+
+    static readonly string[] AlertmanagerFields = ["global", "route", "receivers", "inhibit_rules", "templates", "time_intervals", "mute_time_intervals"];
+
+    /// <summary>A settings file has at least one of Guardia's fields at the top (Alertmanager's fields beside them are errors).</summary>
+    static bool IsSettingsFile(YamlMappingNode root)
+    {
+        foreach (var key in root.Children.Keys)
+        {
+            if (Fields.Contains((key as YamlScalarNode)?.Value ?? string.Empty))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     static YamlMappingNode? TryParse(string text)

@@ -60,7 +60,34 @@ public sealed class SettingsFileTests : IDisposable
         new("both forms", "alertmanager_config_file: x.yml\nalertmanager:\n  route:\n    receiver: a\n  receivers: [{name: a}]\n", 1),
         new("missing file", "alertmanager_config_file: nowhere.yml\n", 1),
         new("flow mapping", "alertmanager: {route: {receiver: a}, receivers: [{name: a}]}\n", 1),
+        new("unknown section after a known one", "incidents: {}\nescalation_policy: []\n", 2),
     ];
+
+    [Fact]
+    public void LoadSettings_KeepsGuardiasSections_ForTheirLoaders()
+    {
+        var settings = SettingsFile.LoadSettings(Write("guardia.yml", "incidents:\n  auto_resolve: true\nusers: []\n"));
+        Assert.NotNull(settings.Root);
+        Assert.Equal(2, settings.Root.Children.Count);
+        // Without an Alertmanager section the built-in configuration runs: one receiver that notifies nobody.
+        Assert.Equal("default", settings.Alertmanager.Route.Receiver);
+    }
+
+    [Fact]
+    public void LoadSettings_ServesAPlainAlertmanagerFile_WithoutSettings()
+    {
+        var settings = SettingsFile.LoadSettings(Write("alertmanager.yml", Plain));
+        Assert.Null(settings.Root);
+        Assert.Equal("team", settings.Alertmanager.Route.Receiver);
+    }
+
+    [Fact]
+    public void LoadSettings_SaysWhereAlertmanagerFieldsGo_WhenMixedIntoASettingsFile()
+    {
+        var ex = Assert.Throws<ConfigException>(() => SettingsFile.LoadSettings(Write("guardia.yml", "alertmanager_config_file: x.yml\nroute:\n  receiver: a\n")));
+        Assert.Equal(2, ex.Line);
+        Assert.Contains("alertmanager:", ex.Hint, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(Invalid))]

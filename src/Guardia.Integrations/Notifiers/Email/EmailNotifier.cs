@@ -116,17 +116,28 @@ public sealed class EmailNotifier : INotifier
         {
             return NotifyResult.Permanent($"parse 'to' addresses: {to}");
         }
-        var (host, port) = SplitHostPort(_config.Smarthost);
-        using var timeout = new CancellationTokenSource(AttemptTimeout, _time);
+        return await SendAsync(_config, message, sender, recipients.Mailboxes, AttemptTimeout, _time, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends <paramref name="message"/> through <paramref name="config"/>'s smarthost (TLS, STARTTLS and
+    /// authentication as Alertmanager does); a 5xx reply is permanent, everything else transient. Pages reuse it.</summary>
+    public static async Task<NotifyResult> SendAsync(
+        EmailConfig config, MimeMessage message, MailboxAddress sender, IEnumerable<MailboxAddress> recipients,
+        TimeSpan attemptTimeout, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(time);
+        var (host, port) = SplitHostPort(config.Smarthost);
+        using var timeout = new CancellationTokenSource(attemptTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-        using var smtp = new SmtpClient { Timeout = (int)AttemptTimeout.TotalMilliseconds };
-        if (_config.Hello.Length > 0)
+        using var smtp = new SmtpClient { Timeout = (int)attemptTimeout.TotalMilliseconds };
+        if (config.Hello.Length > 0)
         {
-            smtp.LocalDomain = _config.Hello;
+            smtp.LocalDomain = config.Hello;
         }
-        if (_config.TlsConfig.InsecureSkipVerify)
+        if (config.TlsConfig.InsecureSkipVerify)
         {
-            // The operator asked for it with tls_config.insecure_skip_verify, as Alertmanager allows.
+            // The operator asked for it with tlsconfig.insecure_skip_verify, as Alertmanager allows.
 #pragma warning disable CA5359
             smtp.ServerCertificateValidationCallback = (_, _, _, _) => true;
 #pragma warning restore CA5359
@@ -135,25 +146,25 @@ public sealed class EmailNotifier : INotifier
         {
             // Port 465 speaks TLS from the first byte; elsewhere require_tls demands STARTTLS and its absence is an error.
             var security = port == 465 ? SecureSocketOptions.SslOnConnect
-                : _config.RequireTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
+                : config.RequireTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
             await smtp.ConnectAsync(host, port, security, linked.Token).ConfigureAwait(false);
-            if (smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication) && _config.AuthUsername.Length > 0)
+            if (smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication) && config.AuthUsername.Length > 0)
             {
-                var password = _config.AuthPassword?.Value;
-                if (password is null && _config.AuthPasswordFile is { } file)
+                var password = config.AuthPassword?.Value;
+                if (password is null && config.AuthPasswordFile is { } file)
                 {
                     password = await JsonDelivery.ReadSecretFileAsync(file, linked.Token).ConfigureAwait(false);
                 }
                 smtp.AuthenticationMechanisms.Remove("XOAUTH2");
-                await smtp.AuthenticateAsync(_config.AuthUsername, password ?? string.Empty, linked.Token).ConfigureAwait(false);
+                await smtp.AuthenticateAsync(config.AuthUsername, password ?? string.Empty, linked.Token).ConfigureAwait(false);
             }
-            await smtp.SendAsync(message, sender, recipients.Mailboxes, linked.Token).ConfigureAwait(false);
+            await smtp.SendAsync(message, sender, recipients, linked.Token).ConfigureAwait(false);
             await smtp.DisconnectAsync(true, linked.Token).ConfigureAwait(false);
             return NotifyResult.Delivered();
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            return NotifyResult.Transient($"no answer from {host}:{port} within {AttemptTimeout.TotalSeconds:0.###}s");
+            return NotifyResult.Transient($"no answer from {host}:{port} within {attemptTimeout.TotalSeconds:0.###}s");
         }
         catch (SmtpCommandException ex)
         {
