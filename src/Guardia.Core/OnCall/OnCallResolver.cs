@@ -38,60 +38,13 @@ public static class OnCallResolver
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var result = new List<(Handoff Handoff, int Layer)>();
-        if (to <= from)
-        {
-            return [];
-        }
-        var zone = schedule.TimeZone;
         for (var i = 0; i < schedule.Layers.Count; i++)
         {
-            var layer = schedule.Layers[i];
-            var events = new SortedSet<DateTimeOffset>();
-            void Add(DateTimeOffset instant)
+            for (var t = from; NextEvent(schedule, i, t) is { } instant && instant <= to; t = instant)
             {
-                if (instant > from && instant <= to)
+                if (ChangeAt(schedule, i, instant) is { } handoff)
                 {
-                    events.Add(instant);
-                }
-            }
-
-            var first = WallClock.ToInstant(layer.Start, zone);
-            Add(first);
-            if (to >= first)
-            {
-                var k = from < first ? 0 : ShiftIndex(layer, zone, from);
-                for (var b = Boundary(layer, zone, k + 1); b <= to && b != DateTimeOffset.MaxValue; b = Boundary(layer, zone, ++k + 1))
-                {
-                    Add(b);
-                }
-            }
-            if (layer.Restrictions.Count > 0)
-            {
-                var last = WallClock.ToLocal(to, zone).Date.AddDays(1);
-                for (var day = WallClock.ToLocal(from, zone).Date.AddDays(-1); day <= last; day = day.AddDays(1))
-                {
-                    foreach (var (start, end) in WindowsStartingOn(layer, zone, day))
-                    {
-                        Add(start);
-                        Add(end);
-                    }
-                }
-            }
-            foreach (var o in schedule.Overrides)
-            {
-                if (Applies(o, schedule, i))
-                {
-                    Add(o.Start);
-                    Add(o.End);
-                }
-            }
-            foreach (var instant in events)
-            {
-                var before = Evaluate(schedule, i, instant.AddTicks(-1)).UserId;
-                var after = Evaluate(schedule, i, instant).UserId;
-                if (!string.Equals(before, after, StringComparison.Ordinal))
-                {
-                    result.Add((new Handoff(instant, layer.Name, before, after), i));
+                    result.Add((handoff, i));
                 }
             }
         }
@@ -103,41 +56,93 @@ public static class OnCallResolver
     public static DateTimeOffset? NextHandoff(Schedule schedule, DateTimeOffset after)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        // Past every layer start and override end, each layer repeats: its rotation within participants × length and its
-        // restrictions within a week. One empty search span of that size past those fixed points means no change ever.
-        var settled = DateTimeOffset.MinValue;
-        var span = RestrictionReach;
-        foreach (var layer in schedule.Layers)
+        DateTimeOffset? best = null;
+        for (var i = 0; i < schedule.Layers.Count; i++)
         {
-            settled = Max(settled, WallClock.ToInstant(layer.Start, schedule.TimeZone));
-            var cycle = layer.Length.Ticks > (TimeSpan.MaxValue.Ticks / 2) / Math.Max(1, layer.Participants.Count)
+            var layer = schedule.Layers[i];
+            // Past its start and its last override edge a layer repeats: its rotation within participants × length and
+            // its restrictions within a week. Walking that long past those fixed points without a change means no change ever.
+            var settled = WallClock.ToInstant(layer.Start, schedule.TimeZone);
+            foreach (var o in schedule.Overrides)
+            {
+                if (Applies(o, schedule, i))
+                {
+                    settled = Max(settled, o.End);
+                }
+            }
+            var cycle = layer.Length.Ticks >= TimeSpan.MaxValue.Ticks / 4 / layer.Participants.Count
                 ? TimeSpan.MaxValue / 4
-                : layer.Length * Math.Max(1, layer.Participants.Count);
-            span = Max(span, cycle + RestrictionReach);
+                : (layer.Length * layer.Participants.Count) + RestrictionReach;
+            DateTimeOffset? limit = null;
+            for (var t = after; NextEvent(schedule, i, t) is { } instant && (best is null || instant < best); t = instant)
+            {
+                if (ChangeAt(schedule, i, instant) is not null)
+                {
+                    best = instant;
+                    break;
+                }
+                if (instant >= settled)
+                {
+                    limit ??= DateTimeOffset.MaxValue - instant > cycle ? instant + cycle : DateTimeOffset.MaxValue;
+                    if (instant >= limit)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    static Handoff? ChangeAt(Schedule schedule, int index, DateTimeOffset instant)
+    {
+        var before = Evaluate(schedule, index, instant.AddTicks(-1)).UserId;
+        var after = Evaluate(schedule, index, instant).UserId;
+        return string.Equals(before, after, StringComparison.Ordinal) ? null : new Handoff(instant, schedule.Layers[index].Name, before, after);
+    }
+
+    /// <summary>The first instant after <paramref name="t"/> at which the layer's answer may change: a rotation boundary,
+    /// a restriction edge or an override edge; null when there is none before the end of the calendar.</summary>
+    static DateTimeOffset? NextEvent(Schedule schedule, int index, DateTimeOffset t)
+    {
+        var layer = schedule.Layers[index];
+        var zone = schedule.TimeZone;
+        DateTimeOffset? next = null;
+        void Consider(DateTimeOffset instant)
+        {
+            if (instant > t && instant != DateTimeOffset.MaxValue && (next is null || instant < next))
+            {
+                next = instant;
+            }
+        }
+
+        var first = WallClock.ToInstant(layer.Start, zone);
+        Consider(t < first ? first : Boundary(layer, zone, ShiftIndex(layer, zone, t) + 1));
+        // Before the layer starts nobody is on call whatever the restrictions say, so only overrides and the start matter.
+        if (t >= first && layer.Restrictions.Count > 0)
+        {
+            var today = WallClock.ToLocal(t, zone).Date;
+            for (var d = -1; d <= RestrictionReach.Days; d++)
+            {
+                if (AddDays(today, d) is { } day)
+                {
+                    foreach (var (start, end) in WindowsStartingOn(layer, zone, day))
+                    {
+                        Consider(start);
+                        Consider(end);
+                    }
+                }
+            }
         }
         foreach (var o in schedule.Overrides)
         {
-            settled = Max(settled, o.End);
-        }
-        var from = after;
-        while (true)
-        {
-            var to = DateTimeOffset.MaxValue - from > span ? from + span : DateTimeOffset.MaxValue;
-            var found = Handoffs(schedule, from, to);
-            if (found.Count > 0)
+            if (Applies(o, schedule, index))
             {
-                return found[0].At;
-            }
-            if (from >= settled || to == DateTimeOffset.MaxValue)
-            {
-                return null;
-            }
-            from = to;
-            if (span < TimeSpan.MaxValue / 4)
-            {
-                span *= 2;
+                Consider(o.Start);
+                Consider(o.End);
             }
         }
+        return next;
     }
 
     static LayerOnCall Evaluate(Schedule schedule, int index, DateTimeOffset at)
@@ -213,7 +218,7 @@ public static class OnCallResolver
         {
             k--;
         }
-        while (Boundary(layer, zone, k + 1) <= at)
+        for (var next = Boundary(layer, zone, k + 1); next <= at && next != DateTimeOffset.MaxValue; next = Boundary(layer, zone, k + 1))
         {
             k++;
         }
@@ -238,7 +243,10 @@ public static class OnCallResolver
         var windows = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         for (var d = -RestrictionReach.Days; d <= RestrictionReach.Days; d++)
         {
-            windows.AddRange(WindowsStartingOn(layer, zone, today.AddDays(d)));
+            if (AddDays(today, d) is { } day)
+            {
+                windows.AddRange(WindowsStartingOn(layer, zone, day));
+            }
         }
         windows.Sort((a, b) => a.Start.CompareTo(b.Start));
         var gapStart = DateTimeOffset.MinValue;
@@ -272,6 +280,10 @@ public static class OnCallResolver
             {
                 continue;
             }
+            if (AddDays(day, 2) is null)
+            {
+                yield break;
+            }
             var start = WallClock.ToInstant(day + r.From, zone);
             var end = WallClock.ToInstant(r.To > r.From ? day + r.To : day.AddDays(1) + r.To, zone);
             if (end > start)
@@ -284,9 +296,13 @@ public static class OnCallResolver
     static bool Applies(ScheduleOverride o, Schedule schedule, int index) =>
         o.Layer is null ? index == 0 : string.Equals(o.Layer, schedule.Layers[index].Name, StringComparison.Ordinal);
 
+    static DateTime? AddDays(DateTime day, int days)
+    {
+        var ticks = day.Ticks + (days * TimeSpan.TicksPerDay);
+        return ticks >= 0 && ticks <= DateTime.MaxValue.Ticks ? new DateTime(ticks, DateTimeKind.Unspecified) : null;
+    }
+
     static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
     static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
-
-    static TimeSpan Max(TimeSpan a, TimeSpan b) => a >= b ? a : b;
 }

@@ -17,11 +17,11 @@ public static class WallClock
         {
             var offsets = zone.GetAmbiguousTimeOffsets(local);
             var largest = offsets.Max();
-            return new DateTimeOffset(local.Ticks - largest.Ticks, TimeSpan.Zero);
+            return Utc(local.Ticks - largest.Ticks);
         }
         if (!zone.IsInvalidTime(local))
         {
-            return new DateTimeOffset(local.Ticks - zone.GetUtcOffset(local).Ticks, TimeSpan.Zero);
+            return Utc(local.Ticks - zone.GetUtcOffset(local).Ticks);
         }
         // Skipped time: the jump lies between local - (offset after) and local - (offset before); find it by
         // bisection on the wall clock, which only moves forwards in that short span.
@@ -32,7 +32,7 @@ public static class WallClock
         while (lo < hi)
         {
             var mid = lo + ((hi - lo) / 2);
-            if (ToLocal(new DateTimeOffset(mid, TimeSpan.Zero), zone).Ticks >= local.Ticks)
+            if (ToLocal(Utc(mid), zone).Ticks >= local.Ticks)
             {
                 hi = mid;
             }
@@ -41,13 +41,17 @@ public static class WallClock
                 lo = mid + 1;
             }
         }
-        return new DateTimeOffset(lo, TimeSpan.Zero);
+        return Utc(lo);
     }
 
     /// <summary>The wall-clock time of <paramref name="zone"/> at <paramref name="instant"/>.</summary>
     public static DateTime ToLocal(DateTimeOffset instant, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        return DateTime.SpecifyKind(TimeZoneInfo.ConvertTime(instant, zone).DateTime, DateTimeKind.Unspecified);
+        // Clamped at the ends of the calendar, where a zone's offset would carry the local time past them.
+        var ticks = instant.UtcTicks + zone.GetUtcOffset(instant).Ticks;
+        return new DateTime(Math.Clamp(ticks, DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks), DateTimeKind.Unspecified);
     }
+
+    static DateTimeOffset Utc(long ticks) => new(Math.Clamp(ticks, DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
 }

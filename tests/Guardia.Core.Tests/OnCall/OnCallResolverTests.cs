@@ -362,4 +362,41 @@ public sealed class OnCallResolverTests
         }
         Assert.Equal(44, handoffs.Count);
     }
+
+    public static IEnumerable<TheoryDataRow<string, bool>> CalendarEndCases =>
+    [
+        new("America/Lima", false) { TestDisplayName = "lima, no restrictions" },
+        new("America/Lima", true) { TestDisplayName = "lima, business hours" },
+        new("Pacific/Kiritimati", true) { TestDisplayName = "UTC+14, business hours" },
+        new("Europe/Madrid", true) { TestDisplayName = "madrid, business hours" },
+    ];
+
+    [Theory]
+    [MemberData(nameof(CalendarEndCases))]
+    public void Resolver_Terminates_AtTheEndsOfTheCalendar(string zoneId, bool restricted)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var schedule = Single(zone, restricted ? Layer("p", TimeSpan.FromDays(7), "2026-11-02T09:00", ["ana", "luis"], BusinessHours) : Layer("p", TimeSpan.FromDays(7), "2026-11-02T09:00", ["ana", "luis"]));
+        var start = WallClock.ToInstant(Local("2026-11-02T09:00"), zone);
+
+        Assert.Null(OnCallResolver.WhoIsOnCall(schedule, DateTimeOffset.MinValue).Layers[0].UserId);
+        Assert.Equal(start, OnCallResolver.NextHandoff(schedule, DateTimeOffset.MinValue));
+        Assert.Equal(start, Assert.Single(OnCallResolver.Handoffs(schedule, DateTimeOffset.MinValue, start)).At);
+
+        var nearEnd = DateTimeOffset.MaxValue.AddDays(-3);
+        _ = OnCallResolver.WhoIsOnCall(schedule, DateTimeOffset.MaxValue);
+        _ = OnCallResolver.WhoIsOnCall(schedule, nearEnd);
+        Assert.Null(OnCallResolver.NextHandoff(schedule, DateTimeOffset.MaxValue));
+        Assert.All(OnCallResolver.Handoffs(schedule, nearEnd.AddDays(-30), DateTimeOffset.MaxValue), h => Assert.True(h.At > nearEnd.AddDays(-30)));
+    }
+
+    [Fact]
+    public void Resolver_HandlesTurnsLongerThanTheCalendar()
+    {
+        var schedule = Single(Lima, Layer("p", TimeSpan.FromDays(365 * 9000), "2026-11-02T09:00", ["ana", "luis"]));
+        var state = OnCallResolver.WhoIsOnCall(schedule, DateTimeOffset.MaxValue);
+        Assert.Equal("ana", state.Layers[0].UserId);
+        Assert.Equal(DateTimeOffset.MaxValue, state.Layers[0].ShiftEnd);
+        Assert.Null(OnCallResolver.NextHandoff(schedule, Utc("2030-01-01T00:00:00Z")));
+    }
 }
