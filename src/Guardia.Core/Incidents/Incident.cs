@@ -121,7 +121,7 @@ public sealed record Incident
             {
                 due = r;
             }
-            if (!ResponseTargetBreached && AcknowledgedAt is null && (due is null || ResponseDueAt < due))
+            if (Status == IncidentStatus.Triggered && !ResponseTargetBreached && (due is null || ResponseDueAt < due))
             {
                 due = ResponseDueAt;
             }
