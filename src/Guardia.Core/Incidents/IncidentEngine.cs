@@ -37,6 +37,7 @@ public sealed class IncidentEngine : IDisposable
     readonly HashSet<Task> _tasks = [];
     IncidentConfig _config;
     Exception? _lastBackgroundError;
+    int _startingSends;
 
     /// <summary>Creates the engine; call <see cref="LoadAsync"/> before anything else.</summary>
     /// <param name="store">Where incidents, timelines and pages are kept.</param>
@@ -988,10 +989,25 @@ public sealed class IncidentEngine : IDisposable
 
     void StartSends(List<(PageRecord Page, Incident Incident)> sends)
     {
-        foreach (var (page, incident) in sends)
+        if (sends.Count == 0)
         {
-            Track(SendAsync(page, incident));
+            return;
         }
+        // Pages that complete while this loop runs leave their outcomes for the one flush after it, so a burst of
+        // pages (10,000 escalations in one tick) records its outcomes in a few transactions instead of one each.
+        Interlocked.Increment(ref _startingSends);
+        try
+        {
+            foreach (var (page, incident) in sends)
+            {
+                Track(SendAsync(page, incident));
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _startingSends);
+        }
+        Track(FlushOutcomesAsync());
     }
 
     async Task SendAsync(PageRecord record, Incident incident)
@@ -1023,7 +1039,10 @@ public sealed class IncidentEngine : IDisposable
             _pageSlots.Release();
         }
         _outcomes.Enqueue((record, outcome));
-        await FlushOutcomesAsync();
+        if (Volatile.Read(ref _startingSends) == 0)
+        {
+            await FlushOutcomesAsync();
+        }
     }
 
     /// <summary>Records every page outcome waiting, in one transaction (outcomes of a burst of pages share a commit).</summary>
