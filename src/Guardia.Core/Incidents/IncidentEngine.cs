@@ -563,8 +563,8 @@ public sealed class IncidentEngine : IDisposable
     public void Dispose()
     {
         _timer.Dispose();
+        // Not disposed: pages still in flight read its token; cancelling is what stops them.
         _stopping.Cancel();
-        _stopping.Dispose();
     }
 
     // ---- lifecycle steps (called under the gate) ----
