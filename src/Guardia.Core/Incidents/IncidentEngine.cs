@@ -141,6 +141,8 @@ public sealed class IncidentEngine : IDisposable
     public async Task<Incident?> ObserveGroupAsync(GroupObservation group, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(group);
+        ArgumentException.ThrowIfNullOrEmpty(group.GroupKey);
+        ArgumentNullException.ThrowIfNull(group.Alerts);
         List<(PageRecord, Incident)> sends;
         Incident? result;
         await _gate.WaitAsync(ct);
@@ -501,6 +503,21 @@ public sealed class IncidentEngine : IDisposable
         try
         {
             return _open.TryGetValue(id, out var i) ? i : await _store.GetAsync(id, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The latest incident opened for aggregation group <paramref name="groupKey"/> (open or not), or null; lets the
+    /// dispatcher put "notification sent" on the right timeline with <see cref="RecordEventAsync"/>.</summary>
+    public async Task<Incident?> GetByGroupAsync(string groupKey, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return _lastByGroup.TryGetValue(groupKey, out var i) ? (_open.TryGetValue(i.Id, out var open) ? open : i) : null;
         }
         finally
         {

@@ -546,6 +546,43 @@ public sealed class IncidentEngineTests
     // ---- robustness ----
 
     [Fact]
+    public async Task Reconfigure_WithoutThePolicy_StopsEscalationAtTheNextStep()
+    {
+        using var h = new IncidentHarness();
+        var incident = await h.CreateP1Async();
+        h.Engine.Reconfigure(IncidentConfig.Empty);
+        await h.AdvanceAsync(TimeSpan.FromMinutes(5));
+        Assert.Equal(["ana"], h.Pager.Users());
+        var after = await h.GetAsync(incident.Id);
+        Assert.Null(after.Escalation.NextDueAt);
+        Assert.Contains(await h.TimelineAsync(incident.Id), e => e.Kind == TimelineKind.EscalationStopped && e.Text == "escalation stopped: escalation policy \"tiendi-default\" is no longer defined");
+    }
+
+    [Fact]
+    public async Task RecordEvent_PutsNotificationsOnTheGroupsIncident()
+    {
+        using var h = new IncidentHarness();
+        await h.ObserveAsync(Group("g", Alert("X", "critical", T0)));
+        var incident = await h.Engine.GetByGroupAsync("g", None);
+        Assert.NotNull(incident);
+        Assert.Null(await h.Engine.GetByGroupAsync("nope", None));
+        await h.Engine.RecordEventAsync(incident.Id, TimelineKind.NotificationSent, "notified slack-critical", new Dictionary<string, string> { ["receiver"] = "slack-critical" }, Actors.System, None);
+        var entries = await h.TimelineAsync(incident.Id);
+        Assert.Equal(("notified slack-critical", "slack-critical"), (entries[^1].Text, entries[^1].Data["receiver"]));
+    }
+
+    [Fact]
+    public async Task ObserveGroup_AttachesEachFingerprintOnce_WhenAnObservationRepeatsIt()
+    {
+        using var h = new IncidentHarness();
+        var a = Alert("X", "critical", T0);
+        var incident = await h.ObserveAsync(Group("g", a, a, a));
+        Assert.Equal([a.Fingerprint], incident!.Alerts);
+        await h.ObserveAsync(Group("g", a));
+        Assert.Single(await h.TimelineAsync(incident.Id), e => e.Kind == TimelineKind.AlertAttached);
+    }
+
+    [Fact]
     public async Task TimerStep_IsRetried_WhenTheStoreFails()
     {
         var store = new InMemoryIncidentStore();
