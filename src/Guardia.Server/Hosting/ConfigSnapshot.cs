@@ -1,5 +1,7 @@
 using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
+using Guardia.Core.Incidents;
+using Guardia.Core.OnCall;
 using Route = Guardia.Core.Routing.Route;
 
 namespace Guardia.Server.Hosting;
@@ -10,9 +12,11 @@ sealed class ConfigSnapshot
     /// <summary>What a server started without <c>--config.file</c> runs: one receiver that notifies nobody.</summary>
     const string DefaultYaml = "route:\n  receiver: default\nreceivers:\n  - name: default\n";
 
-    ConfigSnapshot(AlertmanagerConfig config, DateTimeOffset loadedAt)
+    ConfigSnapshot(AlertmanagerConfig config, DateTimeOffset loadedAt, OnCallConfig? onCall = null, IncidentConfig? incidents = null)
     {
         Config = config;
+        OnCall = onCall ?? OnCallConfig.Empty;
+        Incidents = incidents ?? IncidentConfig.Empty;
         Route = Route.Build(config.Route);
         Redacted = config.ToRedactedYaml();
         LoadedAt = loadedAt;
@@ -20,6 +24,12 @@ sealed class ConfigSnapshot
     }
 
     public AlertmanagerConfig Config { get; }
+
+    /// <summary>Users, teams, services and schedules of the settings file.</summary>
+    public OnCallConfig OnCall { get; }
+
+    /// <summary>Escalation and incident policies of the settings file.</summary>
+    public IncidentConfig Incidents { get; }
 
     public Route Route { get; }
 
@@ -33,8 +43,56 @@ sealed class ConfigSnapshot
     public TimeSpan ResolveTimeout => Config.Global.ResolveTimeout;
 
     /// <summary>Loads and validates <paramref name="file"/>; throws <see cref="ConfigException"/> with file, line and column.</summary>
-    public static ConfigSnapshot Load(string? file, DateTimeOffset now) =>
-        new(file is null ? AlertmanagerConfigLoader.Load(DefaultYaml, "(built-in default)") : SettingsFile.Load(file), now);
+    public static ConfigSnapshot Load(string? file, DateTimeOffset now)
+    {
+        if (file is null)
+        {
+            return new(AlertmanagerConfigLoader.Load(DefaultYaml, "(built-in default)"), now);
+        }
+        var settings = SettingsFile.LoadSettings(file);
+        if (settings.Root is not { } root)
+        {
+            return new(settings.Alertmanager, now);
+        }
+        var onCall = OnCallConfigLoader.Parse(file, root);
+        var incidents = IncidentConfigLoader.Parse(file, root);
+        Validate(file, onCall, incidents, settings.Alertmanager);
+        return new(settings.Alertmanager, now, onCall, incidents);
+    }
+
+    /// <summary>Checks what one section names in another: escalation targets name users, schedules and teams, and
+    /// incident policies name receivers.</summary>
+    static void Validate(string file, OnCallConfig onCall, IncidentConfig incidents, AlertmanagerConfig alertmanager)
+    {
+        foreach (var r in incidents.TargetReferences)
+        {
+            var (known, what, names) = r.Target.Kind switch
+            {
+                EscalationTargetKind.User => (onCall.Users.ContainsKey(r.Target.Id), "user", onCall.Users.Keys),
+                EscalationTargetKind.Schedule => (onCall.Schedules.ContainsKey(r.Target.Id), "schedule", onCall.Schedules.Keys),
+                _ => (onCall.Teams.ContainsKey(r.Target.Id), "team", onCall.Teams.Keys),
+            };
+            if (!known)
+            {
+                throw new ConfigException(r.Location.File, r.Location.Line, r.Location.Column,
+                    $"escalation policy \"{r.EscalationPolicy}\" level {r.LevelIndex + 1} names {what} \"{r.Target.Id}\", which is not defined",
+                    names.Any() ? $"known {what}s: {string.Join(", ", names.Order(StringComparer.Ordinal))}" : $"define it under {what}s:");
+            }
+        }
+        var receivers = alertmanager.Receivers.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var p in incidents.IncidentPolicies)
+        {
+            foreach (var name in p.Receivers ?? [])
+            {
+                if (!receivers.Contains(name))
+                {
+                    throw new ConfigException(file, 0, 0,
+                        $"incident policy \"{p.Name}\" names receiver \"{name}\", which the Alertmanager configuration does not define",
+                        $"receivers: {string.Join(", ", receivers.Order(StringComparer.Ordinal))}");
+                }
+            }
+        }
+    }
 
     /// <summary>The receivers of the routes an alert with <paramref name="labels"/> reaches, in route order.</summary>
     public IReadOnlyList<string> ReceiversFor(LabelSet labels)

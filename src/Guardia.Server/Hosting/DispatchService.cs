@@ -24,6 +24,7 @@ sealed class DispatchService(
     NotificationMetrics metrics,
     NotifierHttpClients clients,
     IDeadLetterStore deadLetters,
+    IncidentService incidents,
     ServeOptions options,
     TimeProvider time,
     ILogger<DispatchService> logger) : IHostedService, IDisposable
@@ -105,12 +106,17 @@ sealed class DispatchService(
             TimeIntervals = snapshot.Config.FindTimeInterval,
             Retention = options.Retention,
             Metrics = metrics,
-            Outcomes = _recorder ?? IDeliveryOutcomes.None,
+            Outcomes = new Outcomes(_recorder, incidents),
         })
         {
             Failed = (receiver, ex) => logger.LogError("Notify for receiver {Receiver} failed: {Error}", receiver, ex.Message),
         };
-        var dispatcher = new Dispatcher(snapshot.Route, pipeline.NotifyAsync, time)
+        var dispatcher = new Dispatcher(snapshot.Route, async (flush, alerts, ct) =>
+        {
+            // Incident policies see the group as it is flushed, before (and whether or not) it is notified.
+            await incidents.ObserveAsync(flush, alerts, ct);
+            return await pipeline.NotifyAsync(flush, alerts, ct);
+        }, time)
         {
             FlushFailed = (group, ex) => logger.LogError(ex, "Flush of group {Group} failed", group),
         };
@@ -140,7 +146,7 @@ sealed class DispatchService(
     }
 
     /// <summary>Alertmanager's default external URL: http://hostname:port of the listen address.</summary>
-    static string ExternalUrl(ServeOptions options)
+    public static string ExternalUrl(ServeOptions options)
     {
         if (!string.IsNullOrEmpty(options.ExternalUrl))
         {
@@ -168,5 +174,21 @@ sealed class DispatchService(
     {
         _maintenance?.Dispose();
         _integrations?.Dispose();
+    }
+
+    /// <summary>Delivery outcomes go to the dead-letter list and to the timeline of the group's incident.</summary>
+    sealed class Outcomes(DeadLetterRecorder? recorder, IncidentService incidents) : IDeliveryOutcomes
+    {
+        public async ValueTask DeliveredAsync(Flush flush, Integration integration, CancellationToken ct)
+        {
+            if (recorder is not null)
+            {
+                await recorder.DeliveredAsync(flush, integration, ct);
+            }
+            await incidents.DeliveredAsync(flush, integration);
+        }
+
+        public ValueTask FailedAsync(FailedDelivery failure, CancellationToken ct) =>
+            recorder?.FailedAsync(failure, ct) ?? ValueTask.CompletedTask;
     }
 }

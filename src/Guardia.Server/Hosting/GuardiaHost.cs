@@ -90,6 +90,12 @@ static class GuardiaHost
         }
         builder.Services.AddSingleton<INotificationLog>(notificationLog);
         builder.Services.AddSingleton<NotificationMetrics>();
+        builder.Services.AddSingleton(sp => new Guardia.Integrations.Paging.ContactSender(
+            sp.GetRequiredService<Guardia.Integrations.Notifiers.NotifierHttpClients>(), () => sp.GetRequiredService<ConfigHolder>().Current.Config.Global, time));
+        builder.Services.AddSingleton<ContactPager>();
+        builder.Services.AddSingleton<OnCallTargets>();
+        builder.Services.AddSingleton<IncidentService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentService>());
         builder.Services.AddSingleton<DispatchService>();
         // Registered after the store is loaded below: hosted services start in RunAsync, after LoadAsync.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DispatchService>());
