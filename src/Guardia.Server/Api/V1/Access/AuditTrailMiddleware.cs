@@ -113,22 +113,25 @@ sealed class AuditTrailMiddleware(RequestDelegate next, IAuditLog log, TimeProvi
         }
         var literals = new List<string>();
         var action = verb;
-        var afterParameter = false;
+        var sawParameter = false;
+        var lastIsLiteral = false;
         foreach (var segment in pattern.PathSegments)
         {
-            if (segment.IsSimple && segment.Parts[0] is RoutePatternLiteralPart literal)
+            lastIsLiteral = segment.IsSimple && segment.Parts[0] is RoutePatternLiteralPart;
+            if (lastIsLiteral)
             {
-                literals.Add(literal.Content.ToLowerInvariant());
-                if (afterParameter)
-                {
-                    action = literal.Content.ToLowerInvariant();
-                    literals.RemoveAt(literals.Count - 1);
-                }
+                literals.Add(((RoutePatternLiteralPart)segment.Parts[0]).Content.ToLowerInvariant());
             }
             else
             {
-                afterParameter = true;
+                sawParameter = true;
             }
+        }
+        if (lastIsLiteral && sawParameter)
+        {
+            // …/{id}/replay: the trailing literal is the action.
+            action = literals[^1];
+            literals.RemoveAt(literals.Count - 1);
         }
         var start = literals.Count >= 2 && literals[0] == "api" && literals[1].StartsWith('v') ? 2 : literals.Count >= 1 && literals[0] == "-" ? 1 : 0;
         var parts = literals.Skip(start).Select(Singular).ToList();
@@ -140,5 +143,5 @@ sealed class AuditTrailMiddleware(RequestDelegate next, IAuditLog log, TimeProvi
     }
 
     static string Singular(string word) =>
-        word.Length > 3 && word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) ? word[..^1] : word;
+        word.Length > 3 && word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) && !word.EndsWith("us", StringComparison.Ordinal) ? word[..^1] : word;
 }
