@@ -7,4 +7,6 @@ root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(RoutesCommand.Create());
 root.Subcommands.Add(TemplateCommand.Create());
 root.Subcommands.Add(NotificationsCommand.Create());
+root.Subcommands.Add(TokenCommand.Create());
+root.Subcommands.Add(AuditCommand.Create());
 return await root.Parse(args).InvokeAsync();

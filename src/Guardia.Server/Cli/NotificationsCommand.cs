@@ -10,26 +10,27 @@ public static class NotificationsCommand
     public static Command Create()
     {
         var url = new Option<string>("--url") { Description = "The Guardia server.", DefaultValueFactory = _ => "http://127.0.0.1:9093", Recursive = true };
-        var cmd = new Command("notifications", "Inspect and replay notifications that failed after every retry (dead letters).") { url };
+        var token = new Option<string?>("--token") { Description = $"API token, responder to replay (default: ${ApiClient.TokenVariable}).", Recursive = true };
+        var cmd = new Command("notifications", "Inspect and replay notifications that failed after every retry (dead letters).") { url, token };
 
         var list = new Command("list", "List the dead letters.");
-        list.SetAction((parse, ct) => ListAsync(parse.GetValue(url)!, Console.Out, Console.Error, ct));
+        list.SetAction((parse, ct) => ListAsync(parse.GetValue(url)!, Console.Out, Console.Error, ct, parse.GetValue(token)));
         cmd.Subcommands.Add(list);
 
         var id = new Option<string?>("--id") { Description = "Replay this dead letter." };
         var all = new Option<bool>("--all") { Description = "Replay every dead letter, oldest first." };
         var replay = new Command("replay", "Send dead letters again; delivered ones are removed, failed ones stay.") { id, all };
-        replay.SetAction((parse, ct) => ReplayAsync(parse.GetValue(url)!, parse.GetValue(id), parse.GetValue(all), Console.Out, Console.Error, ct));
+        replay.SetAction((parse, ct) => ReplayAsync(parse.GetValue(url)!, parse.GetValue(id), parse.GetValue(all), Console.Out, Console.Error, ct, parse.GetValue(token)));
         cmd.Subcommands.Add(replay);
         return cmd;
     }
 
     /// <summary>Prints one line per dead letter; returns the exit code.</summary>
-    public static async Task<int> ListAsync(string url, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> ListAsync(string url, TextWriter stdout, TextWriter stderr, CancellationToken ct, string? token = null)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        using var http = Client(url);
+        using var http = Client(url, token);
         var letters = await GetLettersAsync(http, stderr, ct);
         if (letters is null)
         {
@@ -44,7 +45,7 @@ public static class NotificationsCommand
     }
 
     /// <summary>Replays one (<paramref name="id"/>) or all dead letters; returns 0 when every replay was delivered.</summary>
-    public static async Task<int> ReplayAsync(string url, string? id, bool all, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> ReplayAsync(string url, string? id, bool all, TextWriter stdout, TextWriter stderr, CancellationToken ct, string? token = null)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -53,7 +54,7 @@ public static class NotificationsCommand
             await stderr.WriteLineAsync("guardia notifications replay: give either --id ID or --all");
             return 2;
         }
-        using var http = Client(url);
+        using var http = Client(url, token);
         var ids = new List<string>();
         if (id is not null)
         {
@@ -97,7 +98,17 @@ public static class NotificationsCommand
         return failed == 0 ? 0 : 1;
     }
 
-    static HttpClient Client(string url) => new() { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+    static HttpClient Client(string url, string? token)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+        // API v1 needs a token (viewer to list, responder to replay): --token, else $GUARDIA_TOKEN.
+        token ??= Environment.GetEnvironmentVariable(ApiClient.TokenVariable);
+        if (!string.IsNullOrWhiteSpace(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Trim());
+        }
+        return http;
+    }
 
     static async Task<JsonElement?> GetLettersAsync(HttpClient http, TextWriter stderr, CancellationToken ct)
     {
@@ -106,7 +117,7 @@ public static class NotificationsCommand
             using var response = await http.GetAsync("/api/v1/dead-letters", ct);
             if (!response.IsSuccessStatusCode)
             {
-                await stderr.WriteLineAsync($"guardia notifications: {http.BaseAddress} answered {(int)response.StatusCode}");
+                await stderr.WriteLineAsync($"guardia notifications: {http.BaseAddress} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
                 return null;
             }
             using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));

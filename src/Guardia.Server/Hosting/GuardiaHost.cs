@@ -8,6 +8,7 @@ using Guardia.Core.Silences;
 using Guardia.Server.Api;
 using Guardia.Server.Api.AlertmanagerV2;
 using Guardia.Server.Api.V1;
+using Guardia.Server.Api.V1.Access;
 using Guardia.Server.Observability;
 using Guardia.Storage.Sqlite;
 using Prometheus;
@@ -99,6 +100,8 @@ static class GuardiaHost
         builder.Services.AddSingleton<DispatchService>();
         // Registered after the store is loaded below: hosted services start in RunAsync, after LoadAsync.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DispatchService>());
+        // API tokens, the audit log, ingestion tokens and the OpenAPI document (Api/V1/Access).
+        builder.Services.AddGuardiaAccess(options.StoragePath);
 
         await using var app = builder.Build();
         await using var _ = journal;
@@ -164,6 +167,10 @@ static class GuardiaHost
         config.Reloaded += next => inhibitor.Configure(next.Config.InhibitRules, store.Snapshot);
 
         app.UseHttpMetrics();
+        app.UseGuardiaAccess();
+        app.MapAccessEndpoints();
+        app.MapAuditEndpoints();
+        app.MapOpenApi(V1OpenApi.Route);
         app.MapAlertEndpoints();
         app.MapSilenceEndpoints();
         app.MapStatusEndpoints();

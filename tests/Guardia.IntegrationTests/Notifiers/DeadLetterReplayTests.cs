@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Guardia.Core.Alerts;
 using Guardia.Core.DeadLetters;
+using Guardia.IntegrationTests.Access;
 using Guardia.IntegrationTests.Infrastructure;
 using Guardia.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -57,9 +58,11 @@ public sealed class DeadLetterReplayTests
         await using var sink = HttpSink.Start();
         var storage = await StorageWithLetterAsync(sink.Url);
         await using var guardia = await AlertApiServer.StartGuardiaAsync(Config(sink.Url), storage);
+        var token = await TestTokens.CreateAsync(guardia, "oncall", "responder");
+        guardia.Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
 
         var listed = await guardia.Http.GetStringAsync("/api/v1/dead-letters", TestContext.Current.CancellationToken);
-        var (code, stdout, stderr) = await Binaries.RunGuardiaAsync("notifications", "replay", "--all", "--url", guardia.Url);
+        var (code, stdout, stderr) = await Binaries.RunGuardiaAsync("notifications", "replay", "--all", "--url", guardia.Url, "--token", token);
         var after = await guardia.Http.GetStringAsync("/api/v1/dead-letters", TestContext.Current.CancellationToken);
 
         Assert.DoesNotContain("XXXXSECRET", listed, StringComparison.Ordinal);
@@ -79,8 +82,10 @@ public sealed class DeadLetterReplayTests
         sink.Script(500);
         var storage = await StorageWithLetterAsync(sink.Url);
         await using var guardia = await AlertApiServer.StartGuardiaAsync(Config(sink.Url), storage);
+        var token = await TestTokens.CreateAsync(guardia, "oncall", "responder");
+        guardia.Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
 
-        var (code, stdout, _) = await Binaries.RunGuardiaAsync("notifications", "replay", "--id", "dl-1", "--url", guardia.Url);
+        var (code, stdout, _) = await Binaries.RunGuardiaAsync("notifications", "replay", "--id", "dl-1", "--url", guardia.Url, "--token", token);
         var after = JsonDocument.Parse(await guardia.Http.GetStringAsync("/api/v1/dead-letters", TestContext.Current.CancellationToken)).RootElement;
 
         Assert.Equal(1, code);
@@ -93,9 +98,21 @@ public sealed class DeadLetterReplayTests
     public async Task Replay_AnswersNotFound_WhenIdIsUnknown()
     {
         await using var guardia = await AlertApiServer.StartGuardiaAsync();
+        guardia.Http.DefaultRequestHeaders.Authorization = new("Bearer", await TestTokens.CreateAsync(guardia, "oncall", "responder"));
 
         using var response = await guardia.Http.PostAsync("/api/v1/dead-letters/nope/replay", null, TestContext.Current.CancellationToken);
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Replay_IsRefused_WhenCliHasNoToken()
+    {
+        await using var guardia = await AlertApiServer.StartGuardiaAsync();
+
+        var (code, _, stderr) = await Binaries.RunGuardiaAsync("notifications", "list", "--url", guardia.Url);
+
+        Assert.Equal(1, code);
+        Assert.Contains("answered 401", stderr, StringComparison.Ordinal);
     }
 }

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Guardia.Core.Access;
 using Guardia.Core.Configuration;
 using Guardia.Core.DeadLetters;
 using Guardia.Core.Templating.Alertmanager;
 using Guardia.Integrations.Notifiers;
+using Guardia.Server.Api.V1.Access;
 using Guardia.Server.Hosting;
 
 namespace Guardia.Server.Api.V1;
@@ -13,7 +15,7 @@ static class DeadLetterEndpoints
 {
     public static IEndpointRouteBuilder MapDeadLetterEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/dead-letters");
+        var group = app.MapGroup("/api/v1/dead-letters").RequireGuardiaRole(Role.Viewer);
         group.MapGet("/", async (IDeadLetterStore store, ConfigHolder config, CancellationToken ct) =>
         {
             var list = new JsonArray();
@@ -26,8 +28,8 @@ static class DeadLetterEndpoints
         group.MapGet("/{id}", async (string id, IDeadLetterStore store, ConfigHolder config, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } letter ? Json(ToJson(letter, config.Current.Config), 200) : NotFound(id));
         group.MapDelete("/{id}", async (string id, IDeadLetterStore store, CancellationToken ct) =>
-            await store.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id));
-        group.MapPost("/{id}/replay", ReplayAsync);
+            await store.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id)).RequireGuardiaRole(Role.Responder);
+        group.MapPost("/{id}/replay", ReplayAsync).RequireGuardiaRole(Role.Responder);
         return app;
     }
 
