@@ -176,6 +176,8 @@ static class GuardiaHost
         app.MapStatusEndpoints();
         app.MapLifecycleEndpoints();
         app.MapDeadLetterEndpoints();
+        app.MapIncidentEndpoints();
+        app.MapAckEndpoints();
         app.MapMetrics("/metrics");
 
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
