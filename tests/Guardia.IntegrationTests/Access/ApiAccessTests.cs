@@ -101,6 +101,24 @@ public sealed class ApiAccessTests : IAsyncLifetime
         Assert.Equal(("it-viewer", "viewer"), (me.GetProperty("name").GetString(), me.GetProperty("role").GetString()));
     }
 
+    [Fact]
+    public async Task Whoami_ReadsTokenFromEnvironment_WhenNoTokenOption()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])[Binaries.GuardiaDll, "token", "whoami", "--guardia.url", _guardia.Url, "-o", "json"])
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["GUARDIA_TOKEN"] = _tokens["admin"];
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(process.ExitCode == 0, stderr);
+        Assert.Equal("it-admin", JsonDocument.Parse(stdout).RootElement.GetProperty("name").GetString());
+    }
+
     public static IEnumerable<TheoryDataRow<string, string[], string>> WhoamiFailures =>
     [
         new("no token", [], "answered 401") { TestDisplayName = "no token" },

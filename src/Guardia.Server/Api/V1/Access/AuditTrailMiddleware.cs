@@ -35,7 +35,11 @@ sealed class AuditTrailMiddleware(RequestDelegate next, IAuditLog log, TimeProvi
         }
         catch
         {
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            if (!context.Response.HasStarted)
+            {
+                // What the server will answer for the exception.
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
             await RecordAsync();
             throw;
         }

@@ -14,8 +14,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Guardia.Server.Tests.Api.V1.Access;
 
 /// <summary>The access middleware on a real Kestrel listener on 127.0.0.1: per-sender ingestion tokens on
-/// <c>POST /api/v2/alerts</c>, which is never audited, and reloading the tokens without a restart.</summary>
-public sealed class IngestionTokenTests : IAsyncLifetime
+/// <c>POST /api/v2/alerts</c>, which is never audited, reloading the tokens without a restart, and the audit of a
+/// change whose endpoint fails.</summary>
+public sealed class AccessMiddlewareTests : IAsyncLifetime
 {
     const string PrometheusToken = "prometheus-token-0123456789";
     const string GrafanaToken = "grafana-token-0123456789ab";
@@ -40,6 +41,7 @@ public sealed class IngestionTokenTests : IAsyncLifetime
         _app.UseGuardiaAccess();
         _app.MapPost("/api/v2/alerts", () => Results.Ok());
         _app.MapPost("/api/v2/silences", () => Results.Ok());
+        _app.MapDelete("/api/v2/silence/{silenceID}", IResult () => throw new InvalidOperationException("store unavailable"));
         await _app.StartAsync(TestContext.Current.CancellationToken);
         var address = _app.Urls.First();
         _http = new HttpClient { BaseAddress = new Uri(address) };
@@ -106,5 +108,19 @@ public sealed class IngestionTokenTests : IAsyncLifetime
 
         var e = Assert.Single(events);
         Assert.Equal("api.silence.create", e.Kind);
+    }
+
+    [Fact]
+    public async Task AuditLog_RecordsFailedChange_WhenEndpointThrows()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/api/v2/silence/abc-123");
+        using var response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        var events = await _app.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditFilter(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var e = Assert.Single(events);
+        Assert.Equal(("api.silence.delete", "abc-123"), (e.Kind, e.Target));
+        Assert.Contains("\"status\":500", e.Details, StringComparison.Ordinal);
     }
 }
