@@ -7,4 +7,5 @@ root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(RoutesCommand.Create());
 root.Subcommands.Add(TemplateCommand.Create());
 root.Subcommands.Add(NotificationsCommand.Create());
+root.Subcommands.Add(RunbookCommand.Create());
 return await root.Parse(args).InvokeAsync();
