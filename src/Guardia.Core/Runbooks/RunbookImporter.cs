@@ -428,7 +428,7 @@ public static partial class RunbookImporter
             {
                 how = "front matter preconditions";
             }
-            _group = new Group(text, h.Line + 1, section);
+            _group = new Group(string.Join(" — ", _headings.Values), h.Line + 1, section);
             _groups.Add(_group);
             _mapping.Add($"| {h.Line + 1} | {new string('#', h.Level)} {text.Replace("|", "\\|", StringComparison.Ordinal)} | {(section is { } x ? RunbookSections.Heading(x) : "-")} | {how} |");
         }
@@ -447,28 +447,6 @@ public static partial class RunbookImporter
             }
             _label = Plain(slice);
             InlineCommands(p);
-            var norm = RunbookSections.Normalize(slice);
-            if (norm.Contains("alertas cubiertas", StringComparison.Ordinal) || norm.Contains("alerts covered", StringComparison.Ordinal) || norm.Contains("alertas:", StringComparison.Ordinal))
-            {
-                foreach (Match m in BacktickedAlertRegex().Matches(slice))
-                {
-                    AddAlert(m.Groups[1].Value);
-                }
-            }
-            foreach (var line in slice.Split('\n'))
-            {
-                var n = RunbookSections.Normalize(line);
-                if (n.StartsWith("contacto", StringComparison.Ordinal) || n.StartsWith("contact", StringComparison.Ordinal) || n.StartsWith("owner", StringComparison.Ordinal) || n.StartsWith("responsable", StringComparison.Ordinal))
-                {
-                    foreach (Match m in BacktickRegex().Matches(line))
-                    {
-                        if (!_owners.Contains(m.Groups[1].Value))
-                        {
-                            _owners.Add(m.Groups[1].Value);
-                        }
-                    }
-                }
-            }
             OnProse(p);
         }
 
@@ -480,6 +458,7 @@ public static partial class RunbookImporter
                 return;
             }
             Thresholds(slice);
+            Harvest(slice);
             if (block is ContainerBlock c)
             {
                 foreach (var p in c.Descendants<ParagraphBlock>())
@@ -488,6 +467,31 @@ public static partial class RunbookImporter
                 }
             }
             Add(new Item { Text = Dedent(slice), Section = _group.Section, Line = block.Line + 1 });
+        }
+
+        void Harvest(string slice)
+        {
+            foreach (var line in slice.Split('\n'))
+            {
+                var n = RunbookSections.Normalize(line);
+                if (n.Contains("alertas cubiertas", StringComparison.Ordinal) || n.Contains("alerts covered", StringComparison.Ordinal) || n.StartsWith("alertas:", StringComparison.Ordinal) || n.StartsWith("alerts:", StringComparison.Ordinal))
+                {
+                    foreach (Match m in BacktickedAlertRegex().Matches(line))
+                    {
+                        AddAlert(m.Groups[1].Value);
+                    }
+                }
+                if (n.StartsWith("contacto", StringComparison.Ordinal) || n.StartsWith("contact", StringComparison.Ordinal) || n.StartsWith("owner", StringComparison.Ordinal) || n.StartsWith("responsable", StringComparison.Ordinal))
+                {
+                    foreach (Match m in BacktickRegex().Matches(line))
+                    {
+                        if (!_owners.Contains(m.Groups[1].Value))
+                        {
+                            _owners.Add(m.Groups[1].Value);
+                        }
+                    }
+                }
+            }
         }
 
         void Thresholds(string slice)
@@ -741,8 +745,8 @@ public static partial class RunbookImporter
                 md.Append("## ").Append(RunbookSections.Heading(section)).Append("\n\n");
                 foreach (var g in groups)
                 {
-                    var own = RunbookSections.TryParse(g.Heading, out var s) ? s : (RunbookSection?)null;
-                    md.Append(own is null || own == section ? "### " + g.Heading : "**" + g.Heading + "**").Append("\n\n");
+                    // A heading that names a section would start that section in the parser: write it in bold instead.
+                    md.Append(RunbookSections.TryParse(g.Heading, out _) ? "**" + g.Heading + "**" : "### " + g.Heading).Append("\n\n");
                     foreach (var item in g.Items.Where(i => i.Section == section))
                     {
                         md.Append(item.Text.TrimEnd('\n')).Append("\n\n");

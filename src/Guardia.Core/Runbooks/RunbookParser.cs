@@ -148,6 +148,11 @@ public static partial class RunbookParser
         {
             throw new ConfigException(file, (int)ex.Start.Line + 1, (int)ex.Start.Column, "invalid YAML in the front matter: " + ex.Message, null, ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner throws this on some unterminated flow collections; it carries no position.
+            throw new ConfigException(file, 2, 1, "invalid YAML in the front matter (an unclosed [ or { ?)", null, ex);
+        }
     }
 
     static RunbookParameter ParseParameter(LoadContext ctx, YamlNode node)
@@ -213,15 +218,17 @@ public static partial class RunbookParser
             {
                 continue;
             }
-            var info = ((fence.Info ?? string.Empty) + " " + (fence.Arguments ?? string.Empty)).Trim();
+            // The raw line, not Markdig's Info: CommonMark unescapes backslashes in info strings.
+            var line = fence.Line + 1;
+            var rawLine = lines[fence.Line];
+            var infoStart = rawLine.IndexOf(fence.FencedChar, StringComparison.Ordinal) + fence.OpeningFencedCharCount;
+            var info = rawLine[infoStart..].Trim();
             var brace = info.IndexOf('{', StringComparison.Ordinal);
             if (brace < 0)
             {
                 continue; // plain code: documentation, not a step
             }
-            var line = fence.Line + 1;
-            var rawLine = lines[fence.Line];
-            var braceColumn = rawLine.IndexOf('{', StringComparison.Ordinal) + 1;
+            var braceColumn = rawLine.IndexOf('{', infoStart) + 1;
             var kind = info[..brace].Trim();
             if (!RunbookStepKinds.All.Contains(kind))
             {
