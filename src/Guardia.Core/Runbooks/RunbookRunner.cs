@@ -267,7 +267,7 @@ public sealed class RunbookRunner
                 }
                 await RunStepAsync(run, s, ct).ConfigureAwait(false);
             }
-            var failed = run.Steps.Any(s => s.Status is StepStatus.Failed or StepStatus.TimedOut or StepStatus.Rejected);
+            var failed = run.Steps.Any(s => s.Step.Section != RunbookSection.Validation && s.Status is StepStatus.Failed or StepStatus.TimedOut or StepStatus.Rejected);
             var notValidated = validation.Count > 0 && !run.Validated;
             Finish(run, failed || notValidated ? RunStatus.Failed : RunStatus.Succeeded,
                 failed ? "a step failed" : notValidated ? "validation did not pass before its deadline" : null);
