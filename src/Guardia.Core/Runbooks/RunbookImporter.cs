@@ -880,6 +880,6 @@ public static partial class RunbookImporter
     [GeneratedRegex(@"^(?:N|REPLICAS|REVISION|COUNT|.*_COUNT|PORT)$")]
     private static partial Regex NumberNameRegex();
 
-    [GeneratedRegex(@"^\W*(?:runbook|operations runbook|runbook operacional|runbook de)\b[\s:—–-]*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\W*(?:operations runbook|runbook operacional|runbook de|runbook)\b[\s:—–-]*", RegexOptions.IgnoreCase)]
     private static partial Regex TitlePrefixRegex();
 }
