@@ -9,4 +9,5 @@ root.Subcommands.Add(TemplateCommand.Create());
 root.Subcommands.Add(NotificationsCommand.Create());
 root.Subcommands.Add(TokenCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
+root.Subcommands.Add(RunbookCommand.Create());
 return await root.Parse(args).InvokeAsync();
