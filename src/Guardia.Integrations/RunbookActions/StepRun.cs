@@ -92,8 +92,9 @@ static partial class StepRun
         {
             end = new StepEnd(StepOutcome.TimedOut, null, $"the step ran longer than its timeout of {EffectiveTimeout(request, options)} and was stopped");
         }
-        // A body maps cancellation it saw itself (a killed process) to these outcomes too; settle them here once.
-        if (end.Outcome is StepOutcome.Failed or StepOutcome.Succeeded && linked.IsCancellationRequested)
+        // A body that saw the cancellation itself (a killed process exits non-zero) reports a failure: settle it here.
+        // A body that finished successfully keeps its success even if the timeout fired in the same instant.
+        if (end.Outcome == StepOutcome.Failed && linked.IsCancellationRequested)
         {
             end = cancellationToken.IsCancellationRequested
                 ? new StepEnd(StepOutcome.Cancelled, end.ExitCode, "the step was cancelled")

@@ -46,7 +46,10 @@ public sealed class WaitStepExecutor : IStepExecutor
             {
                 throw new StepRejectedException($"the wait of {PromDuration.Format(duration)} is longer than the step's timeout of {PromDuration.Format(timeout)}");
             }
-            await Task.Delay(duration, _time, ct);
+            // The wait is no longer than the timeout (checked above), so only the caller's token may cut it short:
+            // a 5m wait with a 5m timeout completes rather than racing its own timeout.
+            _ = ct;
+            await Task.Delay(duration, _time, cancellationToken);
             output.Append($"waited {PromDuration.Format(duration)}\n");
             return StepEnd.Success();
         }, cancellationToken);
