@@ -10,7 +10,7 @@ using NpgsqlTypes;
 namespace Guardia.Integrations.RunbookActions;
 
 /// <summary>Runs <c>sql</c> steps against a named connection (<c>connection</c> attribute). The body is SQL; parameters
-/// are referenced as <c>@name</c> and sent as SQL parameters, never spliced (PostgreSQL infers their type: write
+/// are referenced as <c>@name</c> (SQLite also takes <c>:name</c>) and sent as SQL parameters, never spliced (PostgreSQL infers their type: write
 /// <c>@id::int</c> to force one). A step is read-only unless it says <c>write=true</c>, which only a connection with
 /// <c>read_only: false</c> accepts: SQLite opens with <c>Mode=ReadOnly</c> and <c>PRAGMA query_only</c>, PostgreSQL runs in
 /// a <c>READ ONLY</c> transaction with <c>default_transaction_read_only</c> on, and a write attempted anyway is reported
@@ -65,7 +65,7 @@ public sealed partial class SqlStepExecutor : IStepExecutor
         StepRun.RunAsync(request, _options, _time, async (output, ct) =>
         {
             var (connection, write) = Resolve(request);
-            var names = Referenced(request);
+            var names = References(request);
             try
             {
                 return connection.Provider == SqlProvider.Sqlite
@@ -82,6 +82,11 @@ public sealed partial class SqlStepExecutor : IStepExecutor
             }
             catch (DbException ex) when (!ct.IsCancellationRequested)
             {
+                return StepEnd.Failure($"{connection.Name}: {ex.Message}");
+            }
+            catch (InvalidOperationException ex) when (!ct.IsCancellationRequested)
+            {
+                // Microsoft.Data.Sqlite reports a parameter the body names but the step does not have this way.
                 return StepEnd.Failure($"{connection.Name}: {ex.Message}");
             }
         }, cancellationToken);
@@ -117,21 +122,24 @@ public sealed partial class SqlStepExecutor : IStepExecutor
         return (connection, write);
     }
 
-    static List<string> Referenced(StepRequest request)
+    /// <summary>The parameters the body references, each with the exact token it uses (<c>@name</c> or <c>:name</c>).</summary>
+    static List<(string Token, string Name)> References(StepRequest request)
     {
-        var names = new List<string>();
+        var refs = new List<(string, string)>();
         foreach (Match m in ParameterReference().Matches(request.Body))
         {
             var name = m.Groups[1].Value;
-            if (request.Parameters.ContainsKey(name) && !names.Contains(name))
+            if (request.Parameters.ContainsKey(name) && !refs.Contains((m.Value, name)))
             {
-                names.Add(name);
+                refs.Add((m.Value, name));
             }
         }
-        return names;
+        return refs;
     }
 
-    async Task<StepEnd> RunSqliteAsync(StepRequest request, SqlConnectionOptions options, bool write, List<string> names, OutputCapture output, CancellationToken ct)
+    static List<string> Referenced(StepRequest request) => [.. References(request).Select(r => r.Name).Distinct(StringComparer.Ordinal)];
+
+    async Task<StepEnd> RunSqliteAsync(StepRequest request, SqlConnectionOptions options, bool write, List<(string Token, string Name)> names, OutputCapture output, CancellationToken ct)
     {
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
         {
@@ -149,16 +157,16 @@ public sealed partial class SqlStepExecutor : IStepExecutor
         await using var command = connection.CreateCommand();
         command.CommandText = request.Body;
         command.CommandTimeout = (int)Math.Ceiling(StepRun.EffectiveTimeout(request, _options).TotalSeconds);
-        foreach (var name in names)
+        foreach (var (token, name) in names)
         {
-            command.Parameters.AddWithValue("@" + name, request.Parameters[name]);
+            command.Parameters.AddWithValue(token, request.Parameters[name]);
         }
         await using var reader = await command.ExecuteReaderAsync(ct);
         await WriteResultsAsync(reader, output, ct);
         return StepEnd.Success();
     }
 
-    async Task<StepEnd> RunPostgresAsync(StepRequest request, SqlConnectionOptions options, bool write, List<string> names, OutputCapture output, CancellationToken ct)
+    async Task<StepEnd> RunPostgresAsync(StepRequest request, SqlConnectionOptions options, bool write, List<(string Token, string Name)> names, OutputCapture output, CancellationToken ct)
     {
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString)
         {
@@ -179,7 +187,7 @@ public sealed partial class SqlStepExecutor : IStepExecutor
         }
         await using (var command = new NpgsqlCommand(request.Body, connection, transaction))
         {
-            foreach (var name in names)
+            foreach (var name in names.Where(n => n.Token[0] == '@').Select(n => n.Name).Distinct(StringComparer.Ordinal))
             {
                 command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Unknown) { Value = request.Parameters[name] });
             }
