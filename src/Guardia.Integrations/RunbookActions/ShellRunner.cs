@@ -228,6 +228,12 @@ sealed partial class ShellRunner
                 File.CreateSymbolicLink(Path.Combine(building, name), new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path);
             }
         }
+        if (!OperatingSystem.IsWindows())
+        {
+            // Steps run next to this directory: they must not be able to add programs to their own PATH.
+            File.SetUnixFileMode(building, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+                | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
         try
         {
             Directory.Move(building, dir);
@@ -235,6 +241,10 @@ sealed partial class ShellRunner
         catch (IOException) when (Directory.Exists(dir))
         {
             // Another executor built the same directory first; theirs is identical.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(building, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             TryDelete(building);
         }
         return dir;

@@ -92,6 +92,11 @@ static partial class StepRun
         {
             end = new StepEnd(StepOutcome.TimedOut, null, $"the step ran longer than its timeout of {EffectiveTimeout(request, options)} and was stopped");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An executor's own I/O failed (scratch directory, unexpected answer): the step failed, the run goes on.
+            end = new StepEnd(StepOutcome.Failed, null, $"the step could not run: {ex.GetType().Name}: {ex.Message}");
+        }
         // A body that saw the cancellation itself (a killed process exits non-zero) reports a failure: settle it here.
         // A body that finished successfully keeps its success even if the timeout fired in the same instant.
         if (end.Outcome == StepOutcome.Failed && linked.IsCancellationRequested)

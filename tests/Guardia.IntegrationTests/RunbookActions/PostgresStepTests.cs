@@ -1,6 +1,6 @@
 using Guardia.Core.Runbooks;
-using Guardia.IntegrationTests.Infrastructure;
 using Guardia.Integrations.RunbookActions;
+using Guardia.IntegrationTests.Infrastructure;
 
 namespace Guardia.IntegrationTests.RunbookActions;
 

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Guardia.Core.Runbooks;
-using Guardia.IntegrationTests.Infrastructure;
 using Guardia.Integrations.RunbookActions;
+using Guardia.IntegrationTests.Infrastructure;
 
 namespace Guardia.IntegrationTests.RunbookActions;
 

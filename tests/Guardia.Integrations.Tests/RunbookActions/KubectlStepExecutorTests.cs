@@ -25,10 +25,7 @@ public sealed class KubectlStepExecutorTests : IDisposable
     public void Dispose()
     {
         Directory.Delete(_bin, recursive: true);
-        if (Directory.Exists(_options.ScratchRoot))
-        {
-            Directory.Delete(_options.ScratchRoot, recursive: true);
-        }
+        Steps.DeleteScratch(_options.ScratchRoot);
     }
 
     static TheoryDataRow<string, string, string, string> Row(string name, string mode, string body, string expected) =>

@@ -19,10 +19,7 @@ public sealed class ShellStepExecutorTests : IDisposable
     public void Dispose()
     {
         Directory.Delete(_temp, recursive: true);
-        if (Directory.Exists(_options.ScratchRoot))
-        {
-            Directory.Delete(_options.ScratchRoot, recursive: true);
-        }
+        Steps.DeleteScratch(_options.ScratchRoot);
     }
 
     static TheoryDataRow<string, string, StepOutcome, int?> Row(string name, string body, StepOutcome outcome, int? exit) =>
@@ -196,6 +193,19 @@ public sealed class ShellStepExecutorTests : IDisposable
         Assert.Equal(".step.sh ", b[1]);
         Assert.Equal(a[0], a[2]);
         Assert.False(Directory.Exists(a[0]));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_SeesOnlyAllowedExecutables_OnPath()
+    {
+        var shell = new ShellStepExecutor(_options with { Executables = ["ls", "jq", "not-installed-anywhere"] }, TimeProvider.System);
+
+        var result = await shell.ExecuteAsync(Steps.Request("shell", "ls \"$PATH\"\ncat notes.txt"), TestContext.Current.CancellationToken);
+
+        Assert.True(result.Outcome == StepOutcome.Failed, $"{result.Outcome}: {result.Error}");
+        Assert.Equal(127, result.ExitCode);
+        Assert.StartsWith("jq\nls\n", result.Output, StringComparison.Ordinal);
+        Assert.Contains("cat: command not found", result.Output, StringComparison.Ordinal);
     }
 
     public static IEnumerable<TheoryDataRow<string, string, string>> BadParameters =>

@@ -30,6 +30,23 @@ static class Steps
             Executables = [.. RunbookActionOptions.DefaultExecutables, .. extraExecutables ?? []],
         };
 
+    /// <summary>Removes a scratch root, making the read-only directory of executable links writable first.</summary>
+    public static void DeleteScratch(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+        foreach (var bin in Directory.GetDirectories(root, ".bin-*"))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(bin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+        Directory.Delete(root, recursive: true);
+    }
+
     public static string Sha256(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
