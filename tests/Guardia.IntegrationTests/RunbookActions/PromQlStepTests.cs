@@ -170,12 +170,13 @@ public sealed class PromQlStepTests(PromQlStepTests.Peers peers) : IClassFixture
     [Fact]
     public async Task ExecuteAsync_ChecksTrend_OverWindows()
     {
-        await peers.WaitForHistoryAsync(5);
+        // Windows of 3s over 1s scrapes: a point only repeats the previous sample if a scrape stalls for 3s.
+        await peers.WaitForHistoryAsync(7);
         var promql = Executor();
 
-        var decreasing = await promql.ExecuteAsync(Request("queue_depth{queue=\"{queue}\"}", "< 5000 and decreasing over 2 windows of 2s", "orders"), TestContext.Current.CancellationToken);
-        var increasing = await promql.ExecuteAsync(Request("queue_depth{queue=\"{queue}\"}", "increasing over 2 windows of 2s", "orders"), TestContext.Current.CancellationToken);
-        var stable = await promql.ExecuteAsync(Request("pool_size", "== 8 and stable over 2 windows of 2s", "orders"), TestContext.Current.CancellationToken);
+        var decreasing = await promql.ExecuteAsync(Request("queue_depth{queue=\"{queue}\"}", "< 5000 and decreasing over 2 windows of 3s", "orders"), TestContext.Current.CancellationToken);
+        var increasing = await promql.ExecuteAsync(Request("queue_depth{queue=\"{queue}\"}", "increasing over 2 windows of 3s", "orders"), TestContext.Current.CancellationToken);
+        var stable = await promql.ExecuteAsync(Request("pool_size", "== 8 and stable over 2 windows of 3s", "orders"), TestContext.Current.CancellationToken);
 
         Assert.True(decreasing.Outcome == StepOutcome.Succeeded, $"{decreasing.Error}\n{decreasing.Output}");
         Assert.Contains("over 2 windows", decreasing.Output, StringComparison.Ordinal);

@@ -81,7 +81,7 @@ public sealed class ShellStepExecutorTests : IDisposable
     public async Task ExecuteAsync_KillsBackgroundChildren_WhenTimedOut()
     {
         var result = await _shell.ExecuteAsync(
-            Steps.Request("shell", "sleep 100 &\necho \"child=$!\"\nsleep 100", timeout: TimeSpan.FromSeconds(1)),
+            Steps.Request("shell", "sleep 100 &\necho \"child=$!\"\nsleep 100", timeout: TimeSpan.FromSeconds(2)),
             TestContext.Current.CancellationToken);
 
         Assert.Equal(StepOutcome.TimedOut, result.Outcome);
