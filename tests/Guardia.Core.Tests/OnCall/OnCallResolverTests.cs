@@ -47,6 +47,7 @@ public sealed class OnCallResolverTests
     static readonly Schedule LimaThreeDays = Single(Lima, Layer("primary", TimeSpan.FromDays(3), "2026-11-02T09:00", Three));
     static readonly Schedule LimaTwoWeeks = Single(Lima, Layer("primary", TimeSpan.FromDays(14), "2026-11-02T09:00", ["ana", "luis"]));
     static readonly Schedule NewYorkWeekly = Single(NewYork, Layer("primary", TimeSpan.FromDays(7), "2026-03-02T09:00", Three));
+    static readonly Schedule NewYorkTwelveHours = Single(NewYork, Layer("primary", TimeSpan.FromHours(12), "2026-03-07T09:00", ["ana", "luis"]));
     static readonly Schedule MadridSpringGap = Single(Madrid, Layer("primary", TimeSpan.FromDays(1), "2026-03-27T02:30", ["ana", "luis"]));
     static readonly Schedule MadridAutumnRepeat = Single(Madrid, Layer("primary", TimeSpan.FromDays(1), "2026-10-23T02:30", ["ana", "luis"]));
     static readonly Schedule MadridWeekly = Single(Madrid, Layer("primary", TimeSpan.FromDays(7), "2026-03-23T09:00", Three));
@@ -85,6 +86,8 @@ public sealed class OnCallResolverTests
         Row("new york: after fall back 08:00 EST (13:00 UTC) is not yet the handoff", NewYorkWeekly, "2026-11-02T13:00:00Z", "luis"),
         Row("new york: after fall back 08:59:59 EST keeps luis", NewYorkWeekly, "2026-11-02T13:59:59Z", "luis"),
         Row("new york: after fall back 09:00 EST is 14:00 UTC (turn 35)", NewYorkWeekly, "2026-11-02T14:00:00Z", "maria"),
+        Row("new york 12h: the day turn after spring forward starts 09:00 EDT", NewYorkTwelveHours, "2026-03-08T13:00:00Z", "ana"),
+        Row("new york 12h: 08:59 EDT is still the night turn", NewYorkTwelveHours, "2026-03-08T12:59:00Z", "luis"),
         Row("madrid: weekly 09:00 CET before spring forward", MadridWeekly, "2026-03-23T08:00:00Z", "ana"),
         Row("madrid: weekly 08:59 CEST keeps ana", MadridWeekly, "2026-03-30T06:59:00Z", "ana"),
         Row("madrid: weekly 09:00 CEST is 07:00 UTC", MadridWeekly, "2026-03-30T07:00:00Z", "luis"),
@@ -223,6 +226,8 @@ public sealed class OnCallResolverTests
             ["2026-03-09T13:00:00Z ana>luis", "2026-03-16T13:00:00Z luis>maria"]),
         Handoffs("new york: across fall back the handoff moves to 14:00 UTC", NewYorkWeekly, "2026-10-20T00:00:00Z", "2026-11-10T00:00:00Z",
             ["2026-10-26T13:00:00Z ana>luis", "2026-11-02T14:00:00Z luis>maria", "2026-11-09T14:00:00Z maria>ana"]),
+        Handoffs("new york 12h: 21:00 and 09:00 local on both sides of spring forward", NewYorkTwelveHours, "2026-03-07T15:00:00Z", "2026-03-09T02:00:00Z",
+            ["2026-03-08T02:00:00Z ana>luis", "2026-03-08T13:00:00Z luis>ana", "2026-03-09T01:00:00Z ana>luis"]),
         Handoffs("madrid: daily across the spring gap", MadridSpringGap, "2026-03-28T00:00:00Z", "2026-03-31T00:00:00Z",
             ["2026-03-28T01:30:00Z ana>luis", "2026-03-29T01:00:00Z luis>ana", "2026-03-30T00:30:00Z ana>luis"]),
         Handoffs("madrid: daily across the repeated hour, one handoff per day", MadridAutumnRepeat, "2026-10-24T00:00:00Z", "2026-10-27T00:00:00Z",
