@@ -144,7 +144,7 @@ public sealed record Incident
             AcknowledgedBy = by,
             Assignee = Assignee ?? by,
             Escalation = Escalation with { NextDueAt = null },
-            ResponseTargetBreached = ResponseTargetBreached || now > ResponseDueAt,
+            ResponseTargetBreached = ResponseTargetBreached || now >= ResponseDueAt,
         };
     }
 
@@ -158,7 +158,7 @@ public sealed record Incident
             Status = IncidentStatus.Mitigated,
             MitigatedAt = now,
             Escalation = Escalation with { NextDueAt = null },
-            ResponseTargetBreached = ResponseTargetBreached || (AcknowledgedAt is null && now > ResponseDueAt),
+            ResponseTargetBreached = ResponseTargetBreached || (AcknowledgedAt is null && now >= ResponseDueAt),
         };
     }
 
@@ -173,7 +173,7 @@ public sealed record Incident
             ResolvedAt = now,
             Escalation = Escalation with { NextDueAt = null },
             ReminderDueAt = null,
-            ResponseTargetBreached = ResponseTargetBreached || (AcknowledgedAt is null && now > ResponseDueAt),
+            ResponseTargetBreached = ResponseTargetBreached || (AcknowledgedAt is null && now >= ResponseDueAt),
         };
     }
 

@@ -38,6 +38,7 @@ public sealed class IncidentEngine : IDisposable
     IncidentConfig _config;
     Exception? _lastBackgroundError;
     int _startingSends;
+    bool _disposed;
 
     /// <summary>Creates the engine; call <see cref="LoadAsync"/> before anything else.</summary>
     /// <param name="store">Where incidents, timelines and pages are kept.</param>
@@ -489,6 +490,10 @@ public sealed class IncidentEngine : IDisposable
     public Task<Incident> RecordEventAsync(string id, TimelineKind kind, string text, IReadOnlyDictionary<string, string>? data, string actor, CancellationToken ct)
     {
         CheckText(text);
+        if (!Enum.IsDefined(kind))
+        {
+            throw new IncidentException(IncidentError.Invalid, $"unknown timeline kind {(int)kind}");
+        }
         return MutateAsync(id, actor, (i, now, batch) =>
         {
             batch.Timeline.Add(new TimelineEntry(i.Id, now, actor, kind, text, data ?? Data()));
@@ -579,6 +584,7 @@ public sealed class IncidentEngine : IDisposable
     /// <summary>Stops the timer and cancels pages in flight; what was committed stays committed.</summary>
     public void Dispose()
     {
+        Volatile.Write(ref _disposed, true);
         _timer.Dispose();
         // Not disposed: pages still in flight read its token; cancelling is what stops them.
         _stopping.Cancel();
@@ -949,11 +955,27 @@ public sealed class IncidentEngine : IDisposable
         if (_due.TryPeek(out _, out var next))
         {
             var wait = next - now;
-            _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
+            ChangeTimer(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
         }
         else
         {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            ChangeTimer(Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    void ChangeTimer(TimeSpan dueIn)
+    {
+        if (Volatile.Read(ref _disposed))
+        {
+            return;
+        }
+        try
+        {
+            _timer.Change(dueIn, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed between the check and the call: the engine is stopping and arms nothing more.
         }
     }
 
@@ -994,7 +1016,7 @@ public sealed class IncidentEngine : IDisposable
                 {
                     _due.Enqueue(id, due);
                 }
-                _timer.Change(RetryDelay, Timeout.InfiniteTimeSpan);
+                ChangeTimer(RetryDelay);
             }
         }
         finally

@@ -213,6 +213,8 @@ public sealed class SqliteIncidentStoreTests : IDisposable
         timeB.Advance(Ms);
         await b.IdleAsync();
         Assert.Equal(["luis", "carla"], pagerB.Escalations());
+        // The status-update reminder A scheduled for T0+15m fires once, in B.
+        Assert.Equal(["INC-1/c0/reminder1/luis"], pagerB.Pages.Where(p => p.Reason == PageReason.Reminder).Select(p => p.Id));
 
         var pages = (await storeB.GetPagesAsync(incident.Id, default)).Where(p => p.Reason != PageReason.Reminder).ToList();
         Assert.Equal(["INC-1/c0/r0/l0/ana", "INC-1/c0/r0/l1/luis", "INC-1/c0/r0/l2/carla"], pages.Select(p => p.Id));
