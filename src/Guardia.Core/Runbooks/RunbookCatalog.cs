@@ -35,7 +35,7 @@ public sealed class RunbookCatalog
         var list = new List<Runbook>();
         foreach (var file in Directory.EnumerateFiles(directory, "*.md").Order(StringComparer.Ordinal))
         {
-            var text = File.ReadAllText(file);
+            var text = File.ReadAllText(file).TrimStart('\uFEFF');
             if (!text.StartsWith("---", StringComparison.Ordinal))
             {
                 continue;

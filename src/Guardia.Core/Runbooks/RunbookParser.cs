@@ -51,7 +51,7 @@ public static partial class RunbookParser
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(file);
-        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        text = text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal);
         var lines = text.Split('\n');
         if (lines.Length == 0 || lines[0].TrimEnd() != "---")
         {

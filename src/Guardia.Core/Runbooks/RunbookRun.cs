@@ -163,6 +163,9 @@ public sealed record RunbookRunnerOptions
     /// <summary>How many runs may be active at once; further runs are refused with a <see cref="RunbookException"/>.</summary>
     public int MaxConcurrentRuns { get; init; } = 4;
 
+    /// <summary>How long past a step's timeout the runner waits for the executor before it cancels the step itself.</summary>
+    public TimeSpan TimeoutGrace { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Makes run ids; the default is a random GUID.</summary>
     public Func<string> NewRunId { get; init; } = () => Guid.NewGuid().ToString("N");
 }

@@ -384,13 +384,20 @@ public sealed class RunbookRunner
         }
         else
         {
+            // Executors enforce the timeout themselves; this backstop stops one that overruns it by the grace period.
+            using var backstop = new CancellationTokenSource(step.Timeout + _options.TimeoutGrace, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, backstop.Token);
             try
             {
-                result = await executor.ExecuteAsync(BuildRequest(run.Id, step, run.Parameters), ct).ConfigureAwait(false);
+                result = await executor.ExecuteAsync(BuildRequest(run.Id, step, run.Parameters), linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 result = new StepResult(StepOutcome.Cancelled, null, string.Empty, false, string.Empty, _time.GetElapsedTime(started), "cancelled");
+            }
+            catch (OperationCanceledException) when (backstop.IsCancellationRequested)
+            {
+                result = new StepResult(StepOutcome.TimedOut, null, string.Empty, false, string.Empty, _time.GetElapsedTime(started), $"the step ran past its {RunbookParser.FormatDuration(step.Timeout)} timeout");
             }
             catch (Exception ex)
             {

@@ -191,6 +191,15 @@ public sealed class RunbookParserTests
     }
 
     [Fact]
+    public void Parse_AcceptsByteOrderMarkAndCrLf()
+    {
+        var r = RunbookParser.Parse("\uFEFF" + English.Replace("\n", "\r\n", StringComparison.Ordinal), "crlf.md");
+
+        Assert.Equal(7, r.Steps.Count);
+        Assert.Equal("kubectl get pods -n \"$NAMESPACE\"", r.Step("check-lag")!.Body);
+    }
+
+    [Fact]
     public void Parse_KeepsPlainFencesAsDocumentation()
     {
         var text = "---\nid: x\ntitle: y\n---\n# Notes\n```shell\nrm -rf /\n```\n";

@@ -236,6 +236,24 @@ public sealed class RunbookRunnerTests
     }
 
     [Fact]
+    public async Task Start_StopsAnExecutorThatOverrunsItsTimeout()
+    {
+        var (runner, executor, observer, time) = Create();
+        executor.Block.Add("check");
+
+        var run = runner.Start(Request(Demo()) with { Sections = new HashSet<RunbookSection> { RunbookSection.Diagnosis } });
+        await executor.Blocked.Task.WaitAsync(Ct);
+        time.Advance(TimeSpan.FromSeconds(45 + 29));
+        Assert.Equal(StepStatus.Running, runner.Get(run.RunId)!.Step("check")!.Status);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var final = await runner.WaitAsync(run.RunId, Ct);
+
+        Assert.Equal(StepStatus.TimedOut, final.Step("check")!.Status);
+        Assert.Equal("the step ran past its 45s timeout", final.Step("check")!.Result!.Error);
+        Assert.Equal(TimeSpan.FromSeconds(75), final.Step("check")!.Result!.Duration);
+    }
+
+    [Fact]
     public async Task Start_AutoOnly_RunsTheAutoDiagnosisSteps()
     {
         var (runner, executor, _, _) = Create();
@@ -370,6 +388,8 @@ public sealed class RunbookRunnerTests
 
         public HashSet<string> Block { get; } = [];
 
+        public TaskCompletionSource Blocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public int Described { get; private set; }
 
         public string DescribeDryRun(StepRequest request)
@@ -393,6 +413,7 @@ public sealed class RunbookRunnerTests
             }
             if (Block.Contains(request.StepId))
             {
+                Blocked.TrySetResult();
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             return new StepResult(outcome, outcome == StepOutcome.Succeeded ? 0 : 1, "out", false, "00", TimeSpan.Zero, null);
