@@ -10,4 +10,6 @@ root.Subcommands.Add(NotificationsCommand.Create());
 root.Subcommands.Add(TokenCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(RunbookCommand.Create());
+root.Subcommands.Add(IncidentCommand.Create());
+root.Subcommands.Add(IncidentCommand.OnCall());
 return await root.Parse(args).InvokeAsync();

@@ -21,7 +21,7 @@ public static class SettingsFile
         "alertmanager", "alertmanager_config_file",
         "users", "teams", "services", "schedules",
         "escalation_policies", "incident_policies", "incidents",
-        "api", "runbooks",
+        "api", "runbooks", "runbook_actions",
     ];
 
     /// <summary>The configuration a settings file without an Alertmanager section runs: one receiver that notifies nobody.</summary>

@@ -1,3 +1,4 @@
+using Guardia.Core.Access;
 using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
 using Guardia.Core.Incidents;
@@ -12,8 +13,9 @@ sealed class ConfigSnapshot
     /// <summary>What a server started without <c>--config.file</c> runs: one receiver that notifies nobody.</summary>
     const string DefaultYaml = "route:\n  receiver: default\nreceivers:\n  - name: default\n";
 
-    ConfigSnapshot(AlertmanagerConfig config, DateTimeOffset loadedAt, OnCallConfig? onCall = null, IncidentConfig? incidents = null)
+    ConfigSnapshot(AlertmanagerConfig config, DateTimeOffset loadedAt, OnCallConfig? onCall = null, IncidentConfig? incidents = null, AccessConfig? access = null)
     {
+        Access = access ?? AccessConfig.Default;
         Config = config;
         OnCall = onCall ?? OnCallConfig.Empty;
         Incidents = incidents ?? IncidentConfig.Empty;
@@ -27,6 +29,9 @@ sealed class ConfigSnapshot
 
     /// <summary>Users, teams, services and schedules of the settings file.</summary>
     public OnCallConfig OnCall { get; }
+
+    /// <summary>The <c>api:</c> section: per-sender ingestion tokens.</summary>
+    public AccessConfig Access { get; }
 
     /// <summary>Escalation and incident policies of the settings file.</summary>
     public IncidentConfig Incidents { get; }
@@ -56,8 +61,9 @@ sealed class ConfigSnapshot
         }
         var onCall = OnCallConfigLoader.Parse(file, root);
         var incidents = IncidentConfigLoader.Parse(file, root);
+        var access = AccessConfigLoader.Parse(file, root);
         Validate(file, onCall, incidents, settings.Alertmanager);
-        return new(settings.Alertmanager, now, onCall, incidents);
+        return new(settings.Alertmanager, now, onCall, incidents, access);
     }
 
     /// <summary>Checks what one section names in another: escalation targets name users, schedules and teams, and

@@ -145,6 +145,8 @@ static class GuardiaHost
         });
 
         var config = app.Services.GetRequiredService<ConfigHolder>();
+        var ingestion = app.Services.GetRequiredService<IngestionTokenSettings>();
+        config.Reloaded += snapshot => ingestion.Update(snapshot.Access);
         if (config.Reload() is { } error)
         {
             await Console.Error.WriteLineAsync($"guardia: configuration {options.ConfigFile}: {error}");
