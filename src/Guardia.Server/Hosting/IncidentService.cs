@@ -23,6 +23,10 @@ sealed class IncidentService(
     IncidentEngine? _engine;
     SqliteIncidentStore? _store;
 
+    /// <summary>Raised after an incident opened, by an incident policy (with the group's alerts) or by hand (no
+    /// alerts); handlers run in the background and their failures are logged (runbooks start here).</summary>
+    public event Func<Incident, IReadOnlyList<Alert>, Task>? Opened;
+
     /// <summary>The engine; available once the service started.</summary>
     public IncidentEngine Engine => _engine ?? throw new InvalidOperationException("The incident engine is not started.");
 
@@ -47,11 +51,39 @@ sealed class IncidentService(
         }
         try
         {
-            await engine.ObserveGroupAsync(new GroupObservation(flush.GroupKey, flush.Receiver, flush.GroupLabels, alerts), ct);
+            var before = await engine.GetByGroupAsync(flush.GroupKey, ct);
+            var after = await engine.ObserveGroupAsync(new GroupObservation(flush.GroupKey, flush.Receiver, flush.GroupLabels, alerts), ct);
+            if (after is not null && after.Id != before?.Id)
+            {
+                RaiseOpened(after, alerts);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             logger.LogError(ex, "Incident policies could not take the flush of group {Group}", flush.GroupKey);
+        }
+    }
+
+    /// <summary>Tells the <see cref="Opened"/> handlers about <paramref name="incident"/>, in the background.</summary>
+    public void RaiseOpened(Incident incident, IReadOnlyList<Alert> alerts)
+    {
+        if (Opened is not { } handlers)
+        {
+            return;
+        }
+        foreach (var handler in handlers.GetInvocationList().Cast<Func<Incident, IReadOnlyList<Alert>, Task>>())
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await handler(incident, alerts);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    logger.LogError(ex, "A handler of incident {Incident} opening failed", incident.Id);
+                }
+            });
         }
     }
 

@@ -133,7 +133,12 @@ static class IncidentEndpoints
             EscalationPolicy = Text(body!, "escalation_policy"),
             Assignee = Text(body!, "assignee"),
         };
-        return await RunAsync(() => incidents.Engine.CreateAsync(draft, ActorOf(context), ct), 201);
+        return await RunAsync(async () =>
+        {
+            var incident = await incidents.Engine.CreateAsync(draft, ActorOf(context), ct);
+            incidents.RaiseOpened(incident, []);
+            return incident;
+        }, 201);
     }
 
     static async Task<IResult> ActAsync(string id, string action, HttpContext context, IncidentService incidents, CancellationToken ct)
