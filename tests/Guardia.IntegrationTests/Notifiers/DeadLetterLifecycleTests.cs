@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Guardia.IntegrationTests.Access;
 using Guardia.IntegrationTests.Infrastructure;
 
 namespace Guardia.IntegrationTests.Notifiers;
@@ -19,12 +20,15 @@ public sealed class DeadLetterLifecycleTests
               - url: '{{sink}}/hook'
         """;
 
-    static async Task<JsonElement> WaitForLettersAsync(AlertApiServer guardia, Func<JsonElement, bool> condition)
+    static async Task<JsonElement> WaitForLettersAsync(AlertApiServer guardia, string token, Func<JsonElement, bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
         while (true)
         {
-            var json = JsonDocument.Parse(await guardia.Http.GetStringAsync("/api/v1/dead-letters", TestContext.Current.CancellationToken)).RootElement;
+            using var request = TestTokens.Request(HttpMethod.Get, "/api/v1/dead-letters", token);
+            using var response = await guardia.Http.SendAsync(request, TestContext.Current.CancellationToken);
+            response.EnsureSuccessStatusCode();
+            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
             if (condition(json) || DateTime.UtcNow > deadline)
             {
                 return json;
@@ -39,19 +43,20 @@ public sealed class DeadLetterLifecycleTests
         await using var sink = HttpSink.Start();
         sink.Script(400);
         await using var guardia = await AlertApiServer.StartGuardiaAsync(Config(sink.Url));
+        var viewer = await TestTokens.CreateAsync(guardia, "it-viewer", "viewer");
         using (var r = await guardia.PostAlertsAsync("""[{"labels":{"alertname":"QueueLag","topic":"orders"}}]"""))
         {
             r.EnsureSuccessStatusCode();
         }
 
-        var letters = await WaitForLettersAsync(guardia, j => j.GetArrayLength() > 0);
+        var letters = await WaitForLettersAsync(guardia, viewer, j => j.GetArrayLength() > 0);
         var letter = Assert.Single(letters.EnumerateArray());
         Assert.Equal("hook", letter.GetProperty("receiver").GetString());
         Assert.Equal("webhook", letter.GetProperty("integration").GetString());
         Assert.Contains("400", letter.GetProperty("error").GetString(), StringComparison.Ordinal);
 
         // The next flush (group_interval 10 s) sends the group again; the sink now answers 200.
-        var after = await WaitForLettersAsync(guardia, j => j.GetArrayLength() == 0);
+        var after = await WaitForLettersAsync(guardia, viewer, j => j.GetArrayLength() == 0);
         Assert.Equal(0, after.GetArrayLength());
         Assert.Equal(2, sink.Requests.Count(r => r.Path == "/hook"));
     }
