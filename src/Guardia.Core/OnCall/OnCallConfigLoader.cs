@@ -17,7 +17,7 @@ public static class OnCallConfigLoader
     static readonly string[] RestrictionFields = ["days", "from", "to"];
     static readonly string[] OverrideFields = ["user", "layer", "start", "end"];
     static readonly string[] Locales = ["en", "es"];
-    static readonly string[] ContactTypes = ["email", "slack", "webhook"];
+    static readonly string[] ContactTypes = ["email", "slack", "webhook", "log"];
     static readonly string[] Rotations = ["daily", "weekly"];
     static readonly TimeSpan ShortestTurn = TimeSpan.FromHours(1);
 
@@ -120,7 +120,7 @@ public static class OnCallConfigLoader
     static ContactMethod ReadContactMethod(YamlMap m)
     {
         var ctx = m.Context;
-        var type = m.String("type") ?? throw ctx.Error(m.Node, "contact method has no \"type\"", "use type: email, slack or webhook");
+        var type = m.String("type") ?? throw ctx.Error(m.Node, "contact method has no \"type\"", "use type: email, slack, webhook or log");
         if (!ContactTypes.Contains(type))
         {
             throw ctx.Error(m.Get("type"), $"unknown contact method type \"{type}\"", YamlMap.Suggest(type, ContactTypes)?.Replace("valid fields here", "valid types", StringComparison.Ordinal));
@@ -140,6 +140,17 @@ public static class OnCallConfigLoader
                 throw ctx.Error(m.Get("address"), $"\"{address}\" is not an email address", "write it as name@example.com");
             }
             return new ContactMethod(ContactMethodType.Email, Address: address);
+        }
+        if (type == "log")
+        {
+            foreach (var f in (string[])["address", "url", "url_file"])
+            {
+                if (m.Has(f))
+                {
+                    throw ctx.Error(m.KeyNode(f), $"a log contact method takes no \"{f}\": the page is written to Guardia's log");
+                }
+            }
+            return new ContactMethod(ContactMethodType.Log);
         }
         if (m.Has("address"))
         {

@@ -22,6 +22,9 @@ public enum ContactMethodType
 
     /// <summary>A generic webhook at <see cref="ContactMethod.Url"/>, such as an SMS or phone-call gateway.</summary>
     Webhook,
+
+    /// <summary>Guardia's own log (standard output): for trying Guardia out, and as a last resort that always works.</summary>
+    Log,
 }
 
 /// <summary>One way to reach a user: an email address, or a Slack or generic webhook URL (inline or read from a file).</summary>

@@ -30,9 +30,12 @@ public static class CheckCommand
         {
             stdout.Write($"Checking '{file}'");
             AlertmanagerConfig config;
+            Hosting.ConfigSnapshot snapshot;
             try
             {
-                config = AlertmanagerConfigLoader.LoadFile(file);
+                // A plain Alertmanager file or Guardia's settings file, with every section checked against the others.
+                snapshot = Hosting.ConfigSnapshot.Load(file, TimeProvider.System.GetUtcNow());
+                config = snapshot.Config;
             }
             catch (ConfigException ex)
             {
@@ -48,6 +51,11 @@ public static class CheckCommand
             stdout.WriteLine($" - {config.InhibitRules.Count} inhibit rules");
             stdout.WriteLine($" - {config.Receivers.Count} receivers");
             stdout.WriteLine($" - {config.Templates.Count} templates");
+            if (snapshot.OnCall.Users.Count + snapshot.Incidents.IncidentPolicies.Count > 0)
+            {
+                stdout.WriteLine($" - {snapshot.OnCall.Users.Count} users, {snapshot.OnCall.Teams.Count} teams, {snapshot.OnCall.Schedules.Count} schedules");
+                stdout.WriteLine($" - {snapshot.Incidents.EscalationPolicies.Count} escalation policies, {snapshot.Incidents.IncidentPolicies.Count} incident policies");
+            }
             if (config.Templates.Count > 0)
             {
                 var error = CheckTemplates(config.Templates);

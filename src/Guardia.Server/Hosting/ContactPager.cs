@@ -26,6 +26,11 @@ sealed class ContactPager(ConfigHolder config, ContactSender sender, ServeOption
         var errors = new List<string>();
         foreach (var method in user.ContactMethods)
         {
+            if (method.Type == ContactMethodType.Log)
+            {
+                logger.LogWarning("PAGE {User}: {Text}", user.Id, message.Text.ReplaceLineEndings(" | "));
+                return PageOutcome.Success;
+            }
             var (type, target) = await TargetAsync(method, ct);
             var result = await sender.SendAsync(type, target, message, ct);
             if (result.Success)
