@@ -179,6 +179,7 @@ static class GuardiaHost
         app.MapLifecycleEndpoints();
         app.MapDeadLetterEndpoints();
         app.MapIncidentEndpoints();
+        app.MapSettingsEndpoints();
         app.MapAckEndpoints();
         app.MapMetrics("/metrics");
 
