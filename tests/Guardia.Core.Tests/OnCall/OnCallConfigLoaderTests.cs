@@ -220,7 +220,7 @@ public sealed class OnCallConfigLoaderTests
         Bad("unknown locale", "users:\n  - id: ana\n    locale: fr\n", "unknown locale \"fr\"", 3, 13, "use en or es"),
         Bad("bad email", "users:\n  - id: ana\n    email: not-an-email\n", "\"not-an-email\" is not an email address", 3, 12),
         Bad("contact type unknown", "users:\n  - id: ana\n    contact_methods:\n      - type: sms\n", "unknown contact method type \"sms\"", 4, 15),
-        Bad("log with url", "users:\n  - id: ana\n    contact_methods:\n      - type: log\n        url: https://x.example\n", "a log contact method takes no \"url\"", 5, 9),
+        Bad("log with url", "users:\n  - id: ana\n    contact_methods:\n      - type: log\n        url: https://x.example\n", "a log contact method takes no \"url\": the page is written to Guardia's log", 5, 9),
         Bad("contact without type", "users:\n  - id: ana\n    contact_methods:\n      - address: a@example.com\n", "contact method has no \"type\"", 4, 9),
         Bad("webhook with url and url_file", "users:\n  - id: ana\n    contact_methods:\n      - type: webhook\n        url: http://127.0.0.1:9099/sms\n        url_file: /run/secrets/sms\n",
             "at most one of url & url_file must be configured", 6, 9),
