@@ -113,8 +113,10 @@ public static class SettingsFile
             stream.Load(reader);
             return stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null;
         }
-        catch (YamlException)
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
         {
+            // Not YAML this parser takes (YamlDotNet throws InvalidOperationException on some broken flow
+            // collections): the Alertmanager loader parses it again and reports the error with its position.
             return null;
         }
     }

@@ -46,9 +46,7 @@ public sealed class RealClientTests
     {
         await using var guardia = await AlertApiServer.StartGuardiaAsync();
         await using var target = new ToggleTarget();
-        var dir = Directory.CreateTempSubdirectory("prometheus-it-").FullName;
-        var rules = Path.Combine(dir, "rules.yml");
-        await File.WriteAllTextAsync(rules, """
+        await using var server = await PrometheusServer.StartAsync("""
             groups:
               - name: guardia_it
                 interval: 1s
@@ -60,27 +58,9 @@ public sealed class RealClientTests
                       team: backend
                     annotations:
                       summary: "Toggle on {{ $labels.instance }}"
-            """);
-        var config = Path.Combine(dir, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"""
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-              external_labels:
-                cluster: it
-            rule_files: ["{rules}"]
-            alerting:
-              alertmanagers:
-                - static_configs:
-                    - targets: ["127.0.0.1:{guardia.Port}"]
-            scrape_configs:
-              - job_name: toggle
-                static_configs:
-                  - targets: ["127.0.0.1:{target.Port}"]
-            """);
-        var promPort = FreePort.Next();
-        await using var prometheus = ExternalProcess.Start(Binaries.Prometheus,
-            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(dir, "tsdb")}", $"--web.listen-address=127.0.0.1:{promPort}", $"--web.external-url=http://127.0.0.1:{promPort}/"]);
+            """, guardia.Port, "cluster: it", ("toggle", target.Port));
+        var prometheus = server.Process;
+        var promPort = server.Port;
 
         var alert = await WaitForAsync(guardia, alerts => alerts.GetArrayLength() == 1, prometheus);
         var only = alert.EnumerateArray().Single();
@@ -96,13 +76,6 @@ public sealed class RealClientTests
         // it sent an explicit resolution and Guardia applied it.
         target.Value = 0;
         await WaitForAsync(guardia, alerts => alerts.GetArrayLength() == 0, prometheus);
-        try
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 
     static async Task<JsonElement> WaitForAsync(AlertApiServer server, Func<JsonElement, bool> condition, ExternalProcess prometheus)

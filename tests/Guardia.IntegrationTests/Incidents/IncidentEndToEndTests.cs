@@ -76,9 +76,7 @@ public sealed class IncidentEndToEndTests
         await using var guardia = await AlertApiServer.StartGuardiaAsync(Settings(sink.Url));
         var viewer = await TestTokens.CreateAsync(guardia, "it-viewer", "viewer");
         await using var target = new ToggleTarget();
-        var dir = Directory.CreateTempSubdirectory("prometheus-incident-").FullName;
-        var rules = Path.Combine(dir, "rules.yml");
-        await File.WriteAllTextAsync(rules, """
+        await using var server = await PrometheusServer.StartAsync("""
             groups:
               - name: checkout
                 interval: 1s
@@ -90,25 +88,8 @@ public sealed class IncidentEndToEndTests
                       service: checkout
                     annotations:
                       summary: "Checkout caído en {{ $labels.instance }}"
-            """, ct);
-        var config = Path.Combine(dir, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"""
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-            rule_files: ["{rules}"]
-            alerting:
-              alertmanagers:
-                - static_configs:
-                    - targets: ["127.0.0.1:{guardia.Port}"]
-            scrape_configs:
-              - job_name: checkout
-                static_configs:
-                  - targets: ["127.0.0.1:{target.Port}"]
-            """, ct);
-        var promPort = FreePort.Next();
-        await using var prometheus = ExternalProcess.Start(Binaries.Prometheus,
-            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(dir, "tsdb")}", $"--web.listen-address=127.0.0.1:{promPort}"]);
+            """, guardia.Port, null, ("checkout", target.Port));
+        var prometheus = server.Process;
 
         // L1: the on-call engineer, in Spanish, with the acknowledge link.
         var l1 = JsonDocument.Parse((await sink.WaitForAsync("/sms/ana", TimeSpan.FromSeconds(60))).Body).RootElement;
