@@ -117,6 +117,7 @@ static class Report
                 new("incidents", "escalation step lateness p99 (in the engine)", "ms", null, i?.TimerP99Milliseconds, BetterWhen.Lower, "0.0"),
                 new("incidents", "escalation step lateness max (in the engine)", "ms", null, i?.TimerMaxMilliseconds, BetterWhen.Lower, "0.0"),
                 new("incidents", "incidents paged at L2", "incidents", null, i?.Escalated, BetterWhen.Higher, "N0"),
+                new("incidents", "due instants spread over (last due − first due)", "s", null, i?.DueSpreadSeconds, BetterWhen.Lower, "0.00"),
                 new("incidents", "first due to the last L2 page", "s", null, i?.EscalationSpanSeconds, BetterWhen.Lower, "0.00"),
                 new("incidents", "server CPU, all open to all escalated", "CPU-s", null, i?.EscalationCpuSeconds, BetterWhen.Lower, "0.00"),
                 new("incidents", "failed POST requests", "requests", null, i?.FailedRequests, BetterWhen.Lower, "N0"),
@@ -292,6 +293,11 @@ static class Report
             sb.AppendLine();
             sb.AppendLine(NoCompetitor);
             sb.AppendLine(CultureInfo.InvariantCulture, $"Lateness: each L2 page's arrival at the sink − its due instant (the incident's created_at + the {inc.EscalationTimeoutSeconds:0} s L1 timeout), over {inc.Escalated:N0} incidents; the engine's step is next_due_at − the L2 timeout. RSS per open incident includes its alert and aggregation group.");
+            if (inc.DueSpreadSeconds is { } spread && spread > 0)
+            {
+                // Due instants follow the opening rate: the burst is as dense as the server can open incidents, no denser.
+                sb.AppendLine(CultureInfo.InvariantCulture, $"The {inc.Escalated:N0} escalations came due over {spread:0.0} s, as fast as the incidents had opened (≈{inc.Escalated / spread:N0} due per second), with no other work running.");
+            }
         }
         if (options.Scenario.HasFlag(Scenario.Restart))
         {

@@ -60,6 +60,9 @@ sealed record IncidentsResult
 
     public double? TimerMaxMilliseconds { get; init; }
 
+    /// <summary>Last due instant − first due instant: the due timers are spread as the incidents opened.</summary>
+    public double? DueSpreadSeconds { get; init; }
+
     /// <summary>First due instant to the arrival of the last L2 page.</summary>
     public double? EscalationSpanSeconds { get; init; }
 
@@ -266,11 +269,12 @@ static class IncidentsScenario
         var details = await ReadIncidentsAsync(http, ids, options.Connections, TimeSpan.FromSeconds(300), ct);
         var lateness = new List<double>();
         var timer = new List<double>();
-        DateTimeOffset? firstDue = null, lastCreated = null, lastL2 = null;
+        DateTimeOffset? firstDue = null, lastDue = null, lastCreated = null, lastL2 = null;
         foreach (var (id, (created, nextDue)) in details)
         {
             var due = created + t1;
             firstDue = firstDue is { } f && f < due ? f : due;
+            lastDue = lastDue is { } ld && ld > due ? ld : due;
             lastCreated = lastCreated is { } c && c > created ? c : created;
             if (l2.TryGetValue(id, out var page))
             {
@@ -295,6 +299,7 @@ static class IncidentsScenario
             TimerP50Milliseconds = Percentile(timer, 0.50),
             TimerP99Milliseconds = Percentile(timer, 0.99),
             TimerMaxMilliseconds = Percentile(timer, 1.0),
+            DueSpreadSeconds = firstDue is { } f1 && lastDue is { } l1 ? (l1 - f1).TotalSeconds : null,
             EscalationSpanSeconds = firstDue is { } fd && lastL2 is { } ll ? (ll - fd).TotalSeconds : null,
             EscalationCpuSeconds = escalatedCpu.CpuSecondsSince(open),
             Pages = sink.Pages,
