@@ -43,6 +43,10 @@ sealed record BenchOptions
           --escalation-timeout S
                               incidents: L1's timeout, after which every incident is paged at L2; long
                               enough that all are open before the first is due (default 60)
+          --waves K           incidents: send the alerts in K waves, one POST each, one every
+                              --wave-interval-ms (default 500); wave k's L1 timeout is shorter by k
+                              intervals, so that all escalations come due together (default 1: all
+                              alerts at once, due as fast as the server opened them)
           --notify-timeout S  e2e, storm, incidents: how long to wait for webhooks after the last POST before
                               calling alerts lost (default 60; the warm-up waits at most 30)
           --guardia CMD       command that starts Guardia; the harness appends
@@ -77,6 +81,10 @@ sealed record BenchOptions
     public int Incidents { get; init; } = 10_000;
 
     public TimeSpan EscalationTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int Waves { get; init; } = 1;
+
+    public TimeSpan WaveInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// The warm-up only has to show that the server notifies at all, so a server that never does is
@@ -144,6 +152,8 @@ sealed record BenchOptions
                 "--storm-seconds" => options with { StormDuration = TimeSpan.FromSeconds(Int(name, Value(), 1, 3600)) },
                 "--incidents" => options with { Incidents = Int(name, Value(), 1, 1_000_000) },
                 "--escalation-timeout" => options with { EscalationTimeout = TimeSpan.FromSeconds(Int(name, Value(), 1, 3600)) },
+                "--waves" => options with { Waves = Int(name, Value(), 1, 1000) },
+                "--wave-interval-ms" => options with { WaveInterval = TimeSpan.FromMilliseconds(Int(name, Value(), 1, 60_000)) },
                 "--notify-timeout" => options with { NotifyTimeout = TimeSpan.FromSeconds(Int(name, Value(), 1, 3600)) },
                 "--guardia" => options with { Guardia = Value() },
                 "--alertmanager" => options with { AlertmanagerPath = Value() },
@@ -151,6 +161,12 @@ sealed record BenchOptions
                 "--results" => options with { ResultsDir = Value() },
                 _ => throw new BenchException($"Unknown option '{name}'.\n\n{Usage}", 2),
             };
+        }
+        if (options.Scenario.HasFlag(Scenario.Incidents) && options.EscalationTimeout - (options.WaveInterval * (options.Waves - 1)) < TimeSpan.FromSeconds(5))
+        {
+            throw new BenchException(
+                $"--escalation-timeout {options.EscalationTimeout.TotalSeconds:0} s is too short for {options.Waves} waves {options.WaveInterval.TotalMilliseconds:0} ms apart: " +
+                "the last wave's L1 timeout would be under 5 s. Raise --escalation-timeout or lower --waves.", 2);
         }
         return options;
     }

@@ -292,11 +292,12 @@ static class Report
         {
             sb.AppendLine();
             sb.AppendLine(NoCompetitor);
-            sb.AppendLine(CultureInfo.InvariantCulture, $"Lateness: each L2 page's arrival at the sink − its due instant (the incident's created_at + the {inc.EscalationTimeoutSeconds:0} s L1 timeout), over {inc.Escalated:N0} incidents; the engine's step is next_due_at − the L2 timeout. RSS per open incident includes its alert and aggregation group.");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Lateness: each L2 page's arrival at the sink − its due instant (the incident's created_at + its policy's L1 timeout, {inc.EscalationTimeoutSeconds:0} s{(inc.Waves > 1 ? " minus one wave interval per wave" : string.Empty)}), over {inc.Escalated:N0} incidents; the engine's step is next_due_at − the L2 timeout. RSS per open incident includes its alert and aggregation group.");
             if (inc.DueSpreadSeconds is { } spread && spread > 0)
             {
                 // Due instants follow the opening rate: the burst is as dense as the server can open incidents, no denser.
-                sb.AppendLine(CultureInfo.InvariantCulture, $"The {inc.Escalated:N0} escalations came due over {spread:0.0} s, as fast as the incidents had opened (≈{inc.Escalated / spread:N0} due per second), with no other work running.");
+                var how = inc.Waves == 1 ? "as fast as the incidents had opened" : $"after {inc.Waves} waves meant to come due together";
+                sb.AppendLine(CultureInfo.InvariantCulture, $"The {inc.Escalated:N0} escalations came due over {spread:0.00} s, {how} (≈{inc.Escalated / spread:N0} due per second), with no other work running.");
             }
         }
         if (options.Scenario.HasFlag(Scenario.Restart))
@@ -339,6 +340,8 @@ static class Report
                 notifyTimeoutSeconds = options.NotifyTimeout.TotalSeconds,
                 options.Incidents,
                 escalationTimeoutSeconds = options.EscalationTimeout.TotalSeconds,
+                options.Waves,
+                waveIntervalSeconds = options.WaveInterval.TotalSeconds,
             },
             machine = new
             {
@@ -376,7 +379,9 @@ static class Report
         }
         if (options.Scenario.HasFlag(Scenario.Incidents))
         {
-            parts.Add($"incidents {options.Incidents:N0} at once, L1 timeout {options.EscalationTimeout.TotalSeconds:0} s, {options.Batch} alerts per POST");
+            parts.Add(options.Waves == 1
+                ? $"incidents {options.Incidents:N0} at once, L1 timeout {options.EscalationTimeout.TotalSeconds:0} s, {options.Batch} alerts per POST"
+                : $"incidents {options.Incidents:N0} in {options.Waves} waves {options.WaveInterval.TotalMilliseconds:0} ms apart, L1 timeout {options.EscalationTimeout.TotalSeconds:0} s shortened by as much per wave so that all come due together");
         }
         return string.Join("; ", parts);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 
 namespace Guardia.Bench.Scenarios;
@@ -14,6 +15,11 @@ sealed record IncidentsResult
     public string? Version { get; init; }
 
     public double EscalationTimeoutSeconds { get; init; }
+
+    /// <summary>Waves the alerts were sent in (1: all at once), and the interval between them.</summary>
+    public int Waves { get; init; }
+
+    public double WaveIntervalSeconds { get; init; }
 
     public int Requests { get; init; }
 
@@ -99,57 +105,95 @@ static class IncidentsScenario
     /// <summary>L2's timeout: longer than any run, so nothing happens after the L2 page (and next_due_at − this is the step's instant).</summary>
     static readonly TimeSpan L2Timeout = TimeSpan.FromHours(24);
 
+    /// <summary>Which wave an alert belongs to, when the burst is sent in waves.</summary>
+    const string WaveLabel = "wave";
+
     const string Level1 = "L1 bench";
     const string Level2 = "L2 bench";
 
-    public static string Settings(Uri sink, TimeSpan l1Timeout) => $$"""
-        alertmanager:
-          route:
-            receiver: bench
-            group_by: ['...']
-            group_wait: 0s
-            group_interval: 1h
-            repeat_interval: 24h
-          receivers:
-            - name: bench
-        users:
-          - id: bench
-            name: Bench Pager
-            time_zone: UTC
-            locale: en
-            contact_methods:
-              - type: webhook
-                url: {{sink}}
-        escalation_policies:
-          - id: bench-warmup
-            levels:
-              - name: L1 warm-up
-                targets: [{user: bench}]
-                timeout: 24h
-          - id: bench
-            levels:
-              - name: {{Level1}}
-                targets: [{user: bench}]
-                timeout: {{(long)l1Timeout.TotalSeconds}}s
-              - name: {{Level2}}
-                targets: [{user: bench}]
-                timeout: {{(long)L2Timeout.TotalHours}}h
-        incident_policies:
-          - name: bench-warmup
-            matchers: ['bench="{{Workload.WarmupPhase}}"']
-            severity: P3
-            escalation_policy: bench-warmup
-          - name: bench
-            severity: P3
-            escalation_policy: bench
-        incidents:
-          auto_resolve: false
-          status_update_severities: []
-        """;
+    /// <summary>
+    /// The settings file. With one wave every incident follows policy <c>bench</c> (L1 <paramref name="l1Timeout"/>);
+    /// with K waves, wave k (label <c>wave="k"</c>, posted k × <paramref name="waveInterval"/> after the first) follows
+    /// <c>bench-wk</c>, whose L1 timeout is shorter by as much, so that every wave comes due at about the same instant.
+    /// </summary>
+    public static string Settings(Uri sink, TimeSpan l1Timeout, int waves, TimeSpan waveInterval)
+    {
+        var policies = new StringBuilder();
+        var incidentPolicies = new StringBuilder();
+        for (var k = 0; k < waves; k++)
+        {
+            var id = PolicyId(k, waves);
+            var timeout = (long)L1Timeout(l1Timeout, waveInterval, k).TotalMilliseconds;
+            policies.Append(CultureInfo.InvariantCulture, $$"""
+                  - id: {{id}}
+                    levels:
+                      - name: {{Level1}}
+                        targets: [{user: bench}]
+                        timeout: {{timeout}}ms
+                      - name: {{Level2}}
+                        targets: [{user: bench}]
+                        timeout: {{(long)L2Timeout.TotalHours}}h
+
+                """);
+            // One wave: a policy that matches every alert, as a real catch-all policy would.
+            var matchers = waves == 1 ? string.Empty : $"\n    matchers: ['{WaveLabel}=\"{k}\"']";
+            incidentPolicies.Append(CultureInfo.InvariantCulture, $"""
+                  - name: {id}{matchers}
+                    severity: P3
+                    escalation_policy: {id}
+
+                """);
+        }
+        return $$"""
+            alertmanager:
+              route:
+                receiver: bench
+                group_by: ['...']
+                group_wait: 0s
+                group_interval: 1h
+                repeat_interval: 24h
+              receivers:
+                - name: bench
+            users:
+              - id: bench
+                name: Bench Pager
+                time_zone: UTC
+                locale: en
+                contact_methods:
+                  - type: webhook
+                    url: {{sink}}
+            escalation_policies:
+              - id: bench-warmup
+                levels:
+                  - name: L1 warm-up
+                    targets: [{user: bench}]
+                    timeout: 24h
+            {{policies}}incident_policies:
+              - name: bench-warmup
+                matchers: ['bench="{{Workload.WarmupPhase}}"']
+                severity: P3
+                escalation_policy: bench-warmup
+            {{incidentPolicies}}incidents:
+              auto_resolve: false
+              status_update_severities: []
+            """;
+    }
+
+    /// <summary>The escalation (and incident) policy of wave <paramref name="k"/>.</summary>
+    static string PolicyId(int k, int waves) => waves == 1 ? "bench" : "bench-w" + k.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Wave k is posted k intervals after wave 0, so its L1 timeout is shorter by as much.</summary>
+    static TimeSpan L1Timeout(TimeSpan l1Timeout, TimeSpan waveInterval, int k) => l1Timeout - (waveInterval * k);
 
     public static async Task<IncidentsResult> RunAsync(ServerCommand command, BenchOptions options, Action<string> log, CancellationToken ct)
     {
-        var result = new IncidentsResult { Incidents = options.Incidents, EscalationTimeoutSeconds = options.EscalationTimeout.TotalSeconds };
+        var result = new IncidentsResult
+        {
+            Incidents = options.Incidents,
+            EscalationTimeoutSeconds = options.EscalationTimeout.TotalSeconds,
+            Waves = options.Waves,
+            WaveIntervalSeconds = options.WaveInterval.TotalSeconds,
+        };
         if (command.Flavor != ServerFlavor.Guardia)
         {
             return result with { Error = $"{command.Name} has no incidents: the incidents scenario needs Guardia" };
@@ -161,7 +205,7 @@ static class IncidentsScenario
             await using var sink = await PageSink.StartAsync(ct);
             var storage = Directory.CreateDirectory(Path.Combine(work.FullName, "data")).FullName;
             var settings = Path.Combine(work.FullName, "guardia.yml");
-            await File.WriteAllTextAsync(settings, Settings(sink.Url, options.EscalationTimeout), ct);
+            await File.WriteAllTextAsync(settings, Settings(sink.Url, options.EscalationTimeout, options.Waves, options.WaveInterval), ct);
             var token = await CreateTokenAsync(command, storage, ct);
             log($"{command.Name}: incidents: starting {command.Display} (storage {storage})");
             server = await ServerProcess.StartAsync(command, FreePort.Next(), storage, settings, options.ReadyTimeout, ct);
@@ -211,7 +255,7 @@ static class IncidentsScenario
         // and read back through the API, so that a JIT-compiled server is measured in its steady state.
         var warmupCount = 10 * options.Connections;
         var now = TimeProvider.System.GetUtcNow();
-        var warmupBodies = Bodies(warmupCount, 10, now, Workload.WarmupPhase, "BenchWarmup");
+        var warmupBodies = Bodies(warmupCount, 10, now, Workload.WarmupPhase, "BenchWarmup", wave: false);
         var warm = await Notify.SendAsync(api, warmupBodies, options.Connections, new long[warmupBodies.Length], interval: null, TimeSpan.FromSeconds(120), ct);
         server.EnsureRunning("the incidents warm-up");
         if (warm.Failed > 0)
@@ -231,11 +275,15 @@ static class IncidentsScenario
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
 
         // The burst: N alerts, each its own group, each group its own incident, all open before the first timer is due.
-        var bodies = Bodies(n, options.Batch, TimeProvider.System.GetUtcNow(), "incident", "BenchIncident");
+        // With waves, one body per wave, body k sent k intervals after the first: the send is paced, not as fast as possible.
+        var waves = options.Waves;
+        var batch = waves == 1 ? options.Batch : (n + waves - 1) / waves;
+        TimeSpan? pace = waves == 1 ? null : options.WaveInterval;
+        var bodies = Bodies(n, batch, TimeProvider.System.GetUtcNow(), "incident", "BenchIncident", wave: waves > 1);
         var before = ProcStats.Sample(server.Pid);
         log($"{name}: incidents: posting {n:N0} alerts in {bodies.Length:N0} requests over {options.Connections} connections; L1 timeout {t1.TotalSeconds:0} s; RSS {before.RssBytes / 1048576.0:0.0} MiB");
         var firstPost = TimeProvider.System.GetUtcNow();
-        var sent = await Notify.SendAsync(api, bodies, options.Connections, new long[bodies.Length], interval: null, t1 + TimeSpan.FromSeconds(120), ct);
+        var sent = await Notify.SendAsync(api, bodies, options.Connections, new long[bodies.Length], pace, t1 + TimeSpan.FromSeconds(120), ct);
         server.EnsureRunning($"the incidents POSTs ({sent.Failed} of {bodies.Length} requests failed; first: {sent.First})");
         result = result with
         {
@@ -270,9 +318,10 @@ static class IncidentsScenario
         var lateness = new List<double>();
         var timer = new List<double>();
         DateTimeOffset? firstDue = null, lastDue = null, lastCreated = null, lastL2 = null;
-        foreach (var (id, (created, nextDue)) in details)
+        var timeouts = Enumerable.Range(0, waves).ToDictionary(k => PolicyId(k, waves), k => L1Timeout(t1, options.WaveInterval, k));
+        foreach (var (id, (created, nextDue, policy)) in details)
         {
-            var due = created + t1;
+            var due = created + timeouts.GetValueOrDefault(policy ?? string.Empty, t1);
             firstDue = firstDue is { } f && f < due ? f : due;
             lastDue = lastDue is { } ld && ld > due ? ld : due;
             lastCreated = lastCreated is { } c && c > created ? c : created;
@@ -311,7 +360,7 @@ static class IncidentsScenario
     }
 
     /// <summary>POST bodies of firing alerts with distinct label sets: each is a group, and an incident, of its own.</summary>
-    static byte[][] Bodies(int count, int batch, DateTimeOffset now, string phase, string alertname)
+    static byte[][] Bodies(int count, int batch, DateTimeOffset now, string phase, string alertname, bool wave)
     {
         var bodies = new byte[(count + batch - 1) / batch][];
         for (var r = 0; r < bodies.Length; r++)
@@ -322,6 +371,10 @@ static class IncidentsScenario
                 w.WriteString("alertname", alertname);
                 w.WriteString("id", (first + i).ToString(CultureInfo.InvariantCulture));
                 w.WriteString("bench", phase);
+                if (wave)
+                {
+                    w.WriteString(WaveLabel, r.ToString(CultureInfo.InvariantCulture));
+                }
             });
         }
         return bodies;
@@ -375,12 +428,12 @@ static class IncidentsScenario
     }
 
     /// <summary>Reads <c>created_at</c> and <c>escalation.next_due_at</c> of each incident, bounded by <paramref name="limit"/>.</summary>
-    static async Task<Dictionary<string, (DateTimeOffset Created, DateTimeOffset? NextDue)>> ReadIncidentsAsync(
+    static async Task<Dictionary<string, (DateTimeOffset Created, DateTimeOffset? NextDue, string? Policy)>> ReadIncidentsAsync(
         HttpClient http, HashSet<string> ids, int connections, TimeSpan limit, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(limit);
-        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset, DateTimeOffset?)>();
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset, DateTimeOffset?, string?)>();
         try
         {
             await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = connections, CancellationToken = cts.Token }, async (id, token) =>
@@ -397,7 +450,8 @@ static class IncidentsScenario
                 DateTimeOffset? next = root.TryGetProperty("escalation", out var e) && e.TryGetProperty("next_due_at", out var d) && d.ValueKind == JsonValueKind.String
                     ? DateTimeOffset.Parse(d.GetString()!, CultureInfo.InvariantCulture)
                     : null;
-                found[id] = (created, next);
+                var policy = root.TryGetProperty("escalation_policy", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+                found[id] = (created, next, policy);
             });
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
