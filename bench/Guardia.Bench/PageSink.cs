@@ -147,7 +147,7 @@ sealed class PageSink : IAsyncDisposable
                 problem = "page payload has no string \"incident\"";
                 return null;
             }
-            if (!root.TryGetProperty("level", out var level) || !level.TryGetInt32(out var number))
+            if (!root.TryGetProperty("level", out var level) || level.ValueKind != JsonValueKind.Number || !level.TryGetInt32(out var number))
             {
                 problem = "page payload has no integer \"level\"";
                 return null;
