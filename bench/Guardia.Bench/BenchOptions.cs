@@ -13,6 +13,9 @@ enum Scenario
     All = Ingest | Restart,
     E2e = 4,
     Storm = 8,
+
+    /// <summary>Guardia only: open N incidents at once and measure how late their escalation pages come.</summary>
+    Incidents = 16,
 }
 
 /// <summary>Command-line options of the harness, validated once.</summary>
@@ -24,8 +27,9 @@ sealed record BenchOptions
 
         usage: dotnet run -c Release --project bench/Guardia.Bench -- SCENARIOS [options]
 
-        SCENARIOS is one of ingest, restart, e2e, storm, all (= ingest,restart), or a comma-separated list
-        such as e2e,storm or all,e2e,storm.
+        SCENARIOS is one of ingest, restart, e2e, storm, incidents, all (= ingest,restart), or a
+        comma-separated list such as e2e,storm or all,e2e,storm,incidents. incidents runs Guardia alone:
+        nothing else on this machine escalates (Grafana OnCall is archived and not packaged).
 
           --alerts N          ingest: alerts with distinct label sets (default 100000)
           --batch N           ingest, storm: alerts per POST /api/v2/alerts (default 100)
@@ -35,7 +39,15 @@ sealed record BenchOptions
           --storm-alerts N    storm: alerts in all (default 100000)
           --storm-groups N    storm: groups they are spread over (default 2000)
           --storm-seconds S   storm: time over which the requests are paced (default 10)
-          --notify-timeout S  e2e, storm: how long to wait for webhooks after the last POST before
+          --incidents N       incidents: alerts posted, each opening an incident of its own (default 10000)
+          --escalation-timeout S
+                              incidents: L1's timeout, after which every incident is paged at L2; long
+                              enough that all are open before the first is due (default 60)
+          --waves K           incidents: send the alerts in K waves, one POST each, one every
+                              --wave-interval-ms (default 500); wave k's L1 timeout is shorter by k
+                              intervals, so that all escalations come due together (default 1: all
+                              alerts at once, due as fast as the server opened them)
+          --notify-timeout S  e2e, storm, incidents: how long to wait for webhooks after the last POST before
                               calling alerts lost (default 60; the warm-up waits at most 30)
           --guardia CMD       command that starts Guardia; the harness appends
                               `serve --web.listen-address ... --storage.path ... --config.file ...`
@@ -65,6 +77,14 @@ sealed record BenchOptions
     public TimeSpan StormDuration { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan NotifyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int Incidents { get; init; } = 10_000;
+
+    public TimeSpan EscalationTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int Waves { get; init; } = 1;
+
+    public TimeSpan WaveInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// The warm-up only has to show that the server notifies at all, so a server that never does is
@@ -100,7 +120,8 @@ sealed record BenchOptions
                 "all" => Scenario.All,
                 "e2e" => Scenario.E2e,
                 "storm" => Scenario.Storm,
-                _ => throw new BenchException($"Unknown scenario '{word}': expected ingest, restart, e2e, storm or all.\n\n{Usage}", 2),
+                "incidents" => Scenario.Incidents,
+                _ => throw new BenchException($"Unknown scenario '{word}': expected ingest, restart, e2e, storm, incidents or all.\n\n{Usage}", 2),
             };
         }
         if (scenario == 0)
@@ -129,6 +150,10 @@ sealed record BenchOptions
                 "--storm-alerts" => options with { StormAlerts = Int(name, Value(), 1, 10_000_000) },
                 "--storm-groups" => options with { StormGroups = Int(name, Value(), 1, 1_000_000) },
                 "--storm-seconds" => options with { StormDuration = TimeSpan.FromSeconds(Int(name, Value(), 1, 3600)) },
+                "--incidents" => options with { Incidents = Int(name, Value(), 1, 1_000_000) },
+                "--escalation-timeout" => options with { EscalationTimeout = TimeSpan.FromSeconds(Int(name, Value(), 1, 3600)) },
+                "--waves" => options with { Waves = Int(name, Value(), 1, 1000) },
+                "--wave-interval-ms" => options with { WaveInterval = TimeSpan.FromMilliseconds(Int(name, Value(), 1, 60_000)) },
                 "--notify-timeout" => options with { NotifyTimeout = TimeSpan.FromSeconds(Int(name, Value(), 1, 3600)) },
                 "--guardia" => options with { Guardia = Value() },
                 "--alertmanager" => options with { AlertmanagerPath = Value() },
@@ -136,6 +161,12 @@ sealed record BenchOptions
                 "--results" => options with { ResultsDir = Value() },
                 _ => throw new BenchException($"Unknown option '{name}'.\n\n{Usage}", 2),
             };
+        }
+        if (options.Scenario.HasFlag(Scenario.Incidents) && options.EscalationTimeout - (options.WaveInterval * (options.Waves - 1)) < TimeSpan.FromSeconds(5))
+        {
+            throw new BenchException(
+                $"--escalation-timeout {options.EscalationTimeout.TotalSeconds:0} s is too short for {options.Waves} waves {options.WaveInterval.TotalMilliseconds:0} ms apart: " +
+                "the last wave's L1 timeout would be under 5 s. Raise --escalation-timeout or lower --waves.", 2);
         }
         return options;
     }
@@ -168,6 +199,10 @@ sealed record BenchOptions
             if (Scenario.HasFlag(Scenario.Storm))
             {
                 parts.Add("storm");
+            }
+            if (Scenario.HasFlag(Scenario.Incidents))
+            {
+                parts.Add("incidents");
             }
             return string.Join('+', parts);
         }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Guardia.Bench;
+using Guardia.Bench.Scenarios;
 
 // Children must never outlive the harness. The first Ctrl-C (or SIGTERM, SIGHUP) cancels the run, whose
 // finally blocks stop the servers and delete their temp storage; a second one kills them at once.
@@ -29,19 +30,37 @@ try
         return 0;
     }
     var options = parsed with { LoadAverageAtStart = ProcStats.LoadAverage() };
-    var amCommand = ServerCommand.Alertmanager(options.AlertmanagerPath);
+    var sideBySide = (options.Scenario & ~Scenario.Incidents) != 0;
     var guardiaCommand = ServerCommand.Guardia(options.Guardia, options.AlertmanagerPath);
     var resultsDir = options.ResultsDir ?? Path.Combine(RepoRoot.Find(), "bench", "results");
     var startedAt = TimeProvider.System.GetUtcNow();
-    var binaryVersion = AlertmanagerVersion.FromBinary(options.AlertmanagerPath);
-    Console.Error.WriteLine($"{options.AlertmanagerPath} --version: {binaryVersion ?? "unknown"}");
 
     static void Log(string line) => Console.Error.WriteLine($"[{TimeProvider.System.GetUtcNow():HH:mm:ss}] {line}");
 
     // One server after the other, never both at once: they would compete for the same cores.
-    var am = await TargetRun.RunAsync(amCommand, options, Log, cts.Token);
-    GC.Collect();
-    var guardia = await TargetRun.RunAsync(guardiaCommand, options, Log, cts.Token);
+    string? binaryVersion = null;
+    TargetResult am, guardia;
+    if (sideBySide)
+    {
+        var amCommand = ServerCommand.Alertmanager(options.AlertmanagerPath);
+        binaryVersion = AlertmanagerVersion.FromBinary(options.AlertmanagerPath);
+        Console.Error.WriteLine($"{options.AlertmanagerPath} --version: {binaryVersion ?? "unknown"}");
+        am = await TargetRun.RunAsync(amCommand, options, Log, cts.Token);
+        GC.Collect();
+        guardia = await TargetRun.RunAsync(guardiaCommand, options, Log, cts.Token);
+    }
+    else
+    {
+        am = new TargetResult("Alertmanager", "(not run: it has no incidents or escalation)", null, null, null, null, null, null, null);
+        guardia = new TargetResult(guardiaCommand.Name, guardiaCommand.Display, null, null, null, null, null, null, null);
+    }
+    if (options.Scenario.HasFlag(Scenario.Incidents))
+    {
+        // Guardia alone: no competitor for escalation runs on this machine (see Report.NoCompetitor).
+        GC.Collect();
+        var incidents = await IncidentsScenario.RunAsync(guardiaCommand, options, Log, cts.Token);
+        guardia = guardia with { Incidents = incidents, Version = guardia.Version ?? incidents.Version };
+    }
 
     var metrics = Report.Metrics(options.Scenario, am, guardia);
     var problems = Report.Problems(options.Alerts, am, guardia);

@@ -35,10 +35,11 @@ static class Report
     public static List<Metric> Metrics(Scenario scenario, TargetResult am, TargetResult g)
     {
         const string MiB = "0.0";
-        var rows = new List<Metric>
+        var rows = new List<Metric>();
+        if ((scenario & ~Scenario.Incidents) != 0)
         {
-            new("start", "start to ready, empty storage", "s", am.ColdStartSeconds, g.ColdStartSeconds, BetterWhen.Lower, "0.000"),
-        };
+            rows.Add(new("start", "start to ready, empty storage", "s", am.ColdStartSeconds, g.ColdStartSeconds, BetterWhen.Lower, "0.000"));
+        }
         if (scenario.HasFlag(Scenario.Ingest))
         {
             rows.AddRange(
@@ -97,8 +98,41 @@ static class Report
                 new("storm", "failed POST requests", "requests", a?.FailedRequests, b?.FailedRequests, BetterWhen.Lower, "N0"),
             ]);
         }
+        if (scenario.HasFlag(Scenario.Incidents))
+        {
+            // Guardia only: the Alertmanager column stays empty (see NoCompetitor).
+            var i = g.Incidents;
+            rows.AddRange(
+            [
+                new("incidents", "time to open every incident (first POST to last created_at)", "s", null, i?.OpenSeconds, BetterWhen.Lower, "0.00"),
+                new("incidents", "first POST to the last L1 page", "s", null, i?.LastL1PageSeconds, BetterWhen.Lower, "0.00"),
+                new("incidents", "incidents opened and paged at L1", "incidents", null, i?.Opened, BetterWhen.Higher, "N0"),
+                new("incidents", "RSS before the first POST", "MiB", null, Mib(i?.RssBeforeBytes), BetterWhen.Lower, MiB),
+                new("incidents", "RSS with every incident open", "MiB", null, Mib(i?.RssOpenBytes), BetterWhen.Lower, MiB),
+                new("incidents", "RSS per open incident", "bytes", null, i?.RssBytesPerIncident, BetterWhen.Lower, "N0"),
+                new("incidents", "L2 page lateness p50 (arrival − due)", "ms", null, i?.LatenessP50Milliseconds, BetterWhen.Lower, "0.0"),
+                new("incidents", "L2 page lateness p99 (target ≤ 100)", "ms", null, i?.LatenessP99Milliseconds, BetterWhen.Lower, "0.0"),
+                new("incidents", "L2 page lateness max", "ms", null, i?.LatenessMaxMilliseconds, BetterWhen.Lower, "0.0"),
+                new("incidents", "escalation step lateness p50 (in the engine)", "ms", null, i?.TimerP50Milliseconds, BetterWhen.Lower, "0.0"),
+                new("incidents", "escalation step lateness p99 (in the engine)", "ms", null, i?.TimerP99Milliseconds, BetterWhen.Lower, "0.0"),
+                new("incidents", "escalation step lateness max (in the engine)", "ms", null, i?.TimerMaxMilliseconds, BetterWhen.Lower, "0.0"),
+                new("incidents", "incidents paged at L2", "incidents", null, i?.Escalated, BetterWhen.Higher, "N0"),
+                new("incidents", "due instants spread over (last due − first due)", "s", null, i?.DueSpreadSeconds, BetterWhen.Lower, "0.00"),
+                new("incidents", "first due to the last L2 page", "s", null, i?.EscalationSpanSeconds, BetterWhen.Lower, "0.00"),
+                new("incidents", "server CPU, all open to all escalated", "CPU-s", null, i?.EscalationCpuSeconds, BetterWhen.Lower, "0.00"),
+                new("incidents", "failed POST requests", "requests", null, i?.FailedRequests, BetterWhen.Lower, "N0"),
+            ]);
+        }
         return rows;
     }
+
+    /// <summary>Why the incidents rows have no Alertmanager figure.</summary>
+    public const string NoCompetitor =
+        "incidents: Guardia only. Alertmanager has no incidents or escalation, and no escalation product runs on this machine " +
+        "(Grafana OnCall is archived and not packaged), so there is no side-by-side figure; the other scenarios keep theirs.";
+
+    /// <summary>The issue's target for the lateness of escalation pages (Guardia issue #6).</summary>
+    public const double LatenessTargetP99Milliseconds = 100;
 
     /// <summary>Problems a reader must not miss: lost alerts, failed requests, servers that failed.</summary>
     public static List<string> Problems(int expectedAlerts, params TargetResult[] targets)
@@ -142,6 +176,10 @@ static class Report
                 }
                 SinkProblems(problems, t.Name, "storm", s.Sink);
             }
+            if (t.Incidents is { } inc)
+            {
+                IncidentProblems(problems, t.Name, inc);
+            }
             if (t.Ingest is { } j && j.Listed.Load != expectedAlerts)
             {
                 problems.Add($"{t.Name} LOST ALERTS during ingest: {expectedAlerts:N0} sent, {j.Listed.Load:N0} listed as active");
@@ -154,6 +192,43 @@ static class Report
             }
         }
         return problems;
+    }
+
+    static void IncidentProblems(List<string> problems, string name, IncidentsResult i)
+    {
+        if (i.Error is not null)
+        {
+            problems.Add($"{name} incidents failed: {i.Error.Split('\n')[0]}");
+            return;
+        }
+        if (i.FailedRequests > 0)
+        {
+            problems.Add($"{name}: {i.FailedRequests:N0} of {i.Requests:N0} incidents POST requests failed (first: {i.FirstFailure})");
+        }
+        if (i.NeverOpened > 0)
+        {
+            problems.Add($"{name} NEVER PAGED {i.NeverOpened:N0} of {i.Incidents:N0} incidents at L1");
+        }
+        if (i.Opened - i.Escalated > 0)
+        {
+            problems.Add($"{name} NEVER ESCALATED {i.Opened - i.Escalated:N0} of {i.Opened:N0} open incidents to L2");
+        }
+        if (i.AllOpenBeforeFirstDue == false)
+        {
+            problems.Add($"{name}: the last incident opened after the first escalation was due: the timers did not fire as one burst (raise --escalation-timeout)");
+        }
+        if (i.LatenessP99Milliseconds > LatenessTargetP99Milliseconds)
+        {
+            problems.Add($"{name}: L2 page lateness p99 {i.LatenessP99Milliseconds:0.0} ms misses the target of {LatenessTargetP99Milliseconds:0} ms");
+        }
+        if (i.DuplicatePages > 0)
+        {
+            problems.Add($"{name}: {i.DuplicatePages:N0} pages repeated an incident and level already paged");
+        }
+        if (i.MalformedPages > 0)
+        {
+            problems.Add($"{name}: {i.MalformedPages:N0} requests to the page sink were not pages (first: {i.FirstMalformed})");
+        }
     }
 
     static void SinkProblems(List<string> problems, string name, string scenario, SinkStats sink)
@@ -173,7 +248,14 @@ static class Report
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"## Guardia bench: {Workloads(options)}, {options.Connections} connections");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"- Alertmanager column: {am.Name} {am.Version ?? "(version unknown)"} (`{am.Command}`; `--version` says {binaryVersion ?? "nothing parsable"})");
+        if ((options.Scenario & ~Scenario.Incidents) == 0)
+        {
+            sb.AppendLine("- Alertmanager column: not run (incidents only: Alertmanager has no incidents or escalation)");
+        }
+        else
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- Alertmanager column: {am.Name} {am.Version ?? "(version unknown)"} (`{am.Command}`; `--version` says {binaryVersion ?? "nothing parsable"})");
+        }
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Guardia column: {g.Name} {g.Version ?? "(version unknown)"} (`{g.Command}`)");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, harness on .NET {Environment.Version}, load average at start {options.LoadAverageAtStart ?? "unknown"}");
         sb.AppendLine();
@@ -203,6 +285,22 @@ static class Report
                 {
                     sb.AppendLine();
                     sb.AppendLine(CultureInfo.InvariantCulture, $"{t.Name} took {s.SendSeconds:0.0} s to accept the storm's requests instead of the {s.TargetSeconds:0} s scheduled: it (or the shared machine) did not keep up with the rate.");
+                }
+            }
+        }
+        if (g.Incidents is { } inc)
+        {
+            sb.AppendLine();
+            sb.AppendLine(NoCompetitor);
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Lateness: each L2 page's arrival at the sink − its due instant (the incident's created_at + its policy's L1 timeout, {inc.EscalationTimeoutSeconds:0} s{(inc.Waves > 1 ? " minus one wave interval per wave" : string.Empty)}), over {inc.Escalated:N0} incidents; the engine's step is next_due_at − the L2 timeout. RSS per open incident includes its alert and aggregation group.");
+            if (inc.DueSpreadSeconds is { } spread && spread > 0)
+            {
+                // Due instants follow the opening rate: the burst is as dense as the server can open incidents, no denser.
+                var how = inc.Waves == 1 ? "as fast as the incidents had opened" : $"after {inc.Waves} waves meant to come due together";
+                sb.AppendLine(CultureInfo.InvariantCulture, $"The {inc.Escalated:N0} escalations came due over {spread:0.00} s, {how} (≈{inc.Escalated / spread:N0} due per second), with no other work running.");
+                if (inc.Waves == 1)
+                {
+                    sb.AppendLine("That is no denser than the server opens incidents; `--waves 100` makes them all come due within about a second.");
                 }
             }
         }
@@ -244,6 +342,10 @@ static class Report
                 options.StormGroups,
                 stormSeconds = options.StormDuration.TotalSeconds,
                 notifyTimeoutSeconds = options.NotifyTimeout.TotalSeconds,
+                options.Incidents,
+                escalationTimeoutSeconds = options.EscalationTimeout.TotalSeconds,
+                options.Waves,
+                waveIntervalSeconds = options.WaveInterval.TotalSeconds,
             },
             machine = new
             {
@@ -278,6 +380,12 @@ static class Report
         if (options.Scenario.HasFlag(Scenario.Storm))
         {
             parts.Add($"storm {options.StormAlerts:N0} alerts over {options.StormGroups:N0} groups in {options.StormDuration.TotalSeconds:0} s, {options.Batch} per POST");
+        }
+        if (options.Scenario.HasFlag(Scenario.Incidents))
+        {
+            parts.Add(options.Waves == 1
+                ? $"incidents {options.Incidents:N0} at once, L1 timeout {options.EscalationTimeout.TotalSeconds:0} s, {options.Batch} alerts per POST"
+                : $"incidents {options.Incidents:N0} in {options.Waves} waves {options.WaveInterval.TotalMilliseconds:0} ms apart, L1 timeout {options.EscalationTimeout.TotalSeconds:0} s shortened by as much per wave so that all come due together");
         }
         return string.Join("; ", parts);
     }

@@ -13,7 +13,11 @@ sealed record TargetResult(
     RestartResult? Restart,
     EndToEndResult? EndToEnd,
     StormResult? Storm,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The incidents scenario (Guardia only).</summary>
+    public IncidentsResult? Incidents { get; init; }
+}
 
 /// <summary>
 /// Runs the selected scenarios against one server. Each part gets a server of its own, with fresh temp
