@@ -42,7 +42,7 @@ sealed class HandoffService(
     /// <summary>The instant handoffs were processed up to.</summary>
     internal DateTimeOffset ProcessedUpTo => _processed;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var persisted = ReadState();
@@ -58,8 +58,10 @@ sealed class HandoffService(
         }
         _timer = time.CreateTimer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         config.Reloaded += OnReloaded;
-        await RunAsync(cancellationToken);
         logger.LogInformation("Handoffs: processed up to {Processed:O}, {Schedules} schedules", _processed, config.Current.OnCall.Schedules.Count);
+        // Handoffs missed while down are reported in the background: a slow webhook must not hold up the server's start.
+        Fire();
+        return Task.CompletedTask;
     }
 
     /// <summary>Completes when the handoffs the timer or a reload started are processed (for tests).</summary>

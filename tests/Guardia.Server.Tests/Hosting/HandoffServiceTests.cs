@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Guardia.Core.Alerts;
+using Guardia.Core.Incidents;
 using Guardia.Integrations.Notifiers;
 using Guardia.Integrations.Paging;
 using Guardia.Server.Hosting;
@@ -96,7 +97,7 @@ public sealed class HandoffServiceTests : IAsyncLifetime
     }
 
     /// <summary>A server's worth of handoff service over the shared storage directory: what a restart creates anew.</summary>
-    async Task<(HandoffService Service, ConfigHolder Config, AlertStore Alerts)> StartAsync()
+    async Task<(HandoffService Service, ConfigHolder Config, AlertStore Alerts, IncidentService Incidents)> StartAsync()
     {
         var ct = TestContext.Current.CancellationToken;
         var options = new ServeOptions { StoragePath = _dir, ConfigFile = ConfigFile };
@@ -114,7 +115,8 @@ public sealed class HandoffServiceTests : IAsyncLifetime
         var service = new HandoffService(config, sender, alerts, incidents, options, _time, NullLogger<HandoffService>.Instance);
         _owned.Add(service);
         await service.StartAsync(ct);
-        return (service, config, alerts);
+        await service.IdleAsync();
+        return (service, config, alerts, incidents);
     }
 
     async Task AdvanceToAsync(HandoffService service, DateTimeOffset to)
@@ -126,8 +128,13 @@ public sealed class HandoffServiceTests : IAsyncLifetime
     [Fact]
     public async Task Timer_SendsReportAtTheExactHandoff_NotOneMillisecondBefore_InEachPersonsLanguage()
     {
-        var (service, _, alerts) = await StartAsync();
+        var (service, _, alerts, incidents) = await StartAsync();
         await alerts.PutAsync([new Alert { Labels = LabelSet.Of(("alertname", "DiskFull")), StartsAt = Noon, UpdatedAt = Noon }], Noon);
+        await AdvanceToAsync(service, Noon.AddMinutes(30));
+        var ct = TestContext.Current.CancellationToken;
+        var created = await incidents.Engine.CreateAsync(new IncidentDraft { Title = "Pagos lentos", Severity = Severity.P2 }, "ana", ct);
+        var resolved = await incidents.Engine.CreateAsync(new IncidentDraft { Title = "Cola atascada", Severity = Severity.P3 }, "ana", ct);
+        await incidents.Engine.ResolveAsync(resolved.Id, "ana", ct);
 
         await AdvanceToAsync(service, Noon.AddHours(1).AddMilliseconds(-1));
         Assert.Empty(_sink.Requests);
@@ -142,14 +149,18 @@ public sealed class HandoffServiceTests : IAsyncLifetime
         Assert.Equal("ana", ana.GetProperty("outgoing").GetString());
         Assert.Equal("luis", ana.GetProperty("incoming").GetString());
         Assert.Equal(1, ana.GetProperty("alerts_firing").GetInt32());
+        Assert.Equal(2, ana.GetProperty("incidents_during_shift").GetInt32());
+        Assert.Equal(1, ana.GetProperty("incidents_open").GetInt32());
+        Assert.Contains($"- {created.Id} [P2] disparado: Pagos lentos", ana.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"- {resolved.Id} [P3] resuelto: Cola atascada", ana.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal(DateTimeOffset.Parse("2026-11-23T13:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
             ana.GetProperty("at").GetDateTimeOffset());
-        Assert.StartsWith("Relevo Plataforma/primary: 0 incidentes abiertos, 1 alerta activa", ana.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Relevo Plataforma/primary: 1 incidente abierto, 1 alerta activa", ana.GetProperty("subject").GetString(), StringComparison.Ordinal);
         Assert.Contains("Tu guardia en Plataforma/primary terminó a las 2026-11-23 08:00", ana.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains("DiskFull ×1", ana.GetProperty("text").GetString(), StringComparison.Ordinal);
         var luis = _sink.Single("/luis");
         Assert.Equal("incoming", luis.GetProperty("role").GetString());
-        Assert.StartsWith("Handoff Plataforma/primary: 0 open incidents, 1 alert firing", luis.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Handoff Plataforma/primary: 1 open incident, 1 alert firing", luis.GetProperty("subject").GetString(), StringComparison.Ordinal);
         Assert.Contains("You are on call for Plataforma/primary from 2026-11-23 08:00, taking over from ana.", luis.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains("Your shift ends: 2026-11-23 10:00", luis.GetProperty("text").GetString(), StringComparison.Ordinal);
 
@@ -162,14 +173,14 @@ public sealed class HandoffServiceTests : IAsyncLifetime
     [Fact]
     public async Task Restart_ReportsTheMissedHandoffOnce_AndNothingTwice()
     {
-        var (first, _, _) = await StartAsync();
+        var (first, _, _, _) = await StartAsync();
         await AdvanceToAsync(first, Noon.AddHours(1));
         Assert.Equal(2, _sink.Requests.Count);
         await first.StopAsync(TestContext.Current.CancellationToken);
 
         // Down from 13:00 to 16:00: the 15:00 handoff is missed and reported once at start.
         _time.Advance(TimeSpan.FromHours(3));
-        var (second, _, _) = await StartAsync();
+        var (second, _, _, _) = await StartAsync();
         await second.IdleAsync();
         Assert.Equal(4, _sink.Requests.Count);
         Assert.Equal("outgoing", _sink.Bodies("/luis")[1].GetProperty("role").GetString());
@@ -177,7 +188,7 @@ public sealed class HandoffServiceTests : IAsyncLifetime
         await second.StopAsync(TestContext.Current.CancellationToken);
 
         // A restart right after: nothing is reported again.
-        var (third, _, _) = await StartAsync();
+        var (third, _, _, _) = await StartAsync();
         await third.IdleAsync();
         Assert.Equal(4, _sink.Requests.Count);
     }
@@ -185,11 +196,11 @@ public sealed class HandoffServiceTests : IAsyncLifetime
     [Fact]
     public async Task Restart_ReportsOnlyTheLatestHandoffOfALayer_WhenSeveralWereMissed()
     {
-        var (first, _, _) = await StartAsync();
+        var (first, _, _, _) = await StartAsync();
         await first.StopAsync(TestContext.Current.CancellationToken);
 
         _time.Advance(TimeSpan.FromHours(4));
-        var (second, _, _) = await StartAsync();
+        var (second, _, _, _) = await StartAsync();
         await second.IdleAsync();
         Assert.Equal(2, _sink.Requests.Count);
         Assert.Equal("luis", _sink.Single("/ana").GetProperty("outgoing").GetString());
@@ -200,7 +211,7 @@ public sealed class HandoffServiceTests : IAsyncLifetime
     public async Task FirstStart_ReportsNothingOld_AndRecordsNow()
     {
         _time.Advance(TimeSpan.FromHours(4));
-        var (service, _, _) = await StartAsync();
+        var (service, _, _, _) = await StartAsync();
         await service.IdleAsync();
         Assert.Empty(_sink.Requests);
         Assert.Equal(_time.GetUtcNow(), service.ProcessedUpTo);
@@ -221,7 +232,7 @@ public sealed class HandoffServiceTests : IAsyncLifetime
     {
         _time.Advance(TimeSpan.FromHours(4));
         await File.WriteAllTextAsync(Path.Combine(_dir, HandoffService.StateFile), content, TestContext.Current.CancellationToken);
-        var (service, _, _) = await StartAsync();
+        var (service, _, _, _) = await StartAsync();
         await service.IdleAsync();
         Assert.Empty(_sink.Requests);
         Assert.Equal(_time.GetUtcNow(), service.ProcessedUpTo);
@@ -234,7 +245,7 @@ public sealed class HandoffServiceTests : IAsyncLifetime
     {
         // Without overrides nobody changes until next Monday 09:00 Lima.
         await File.WriteAllTextAsync(ConfigFile, Settings(_sink.Url, "      []"), TestContext.Current.CancellationToken);
-        var (service, config, _) = await StartAsync();
+        var (service, config, _, _) = await StartAsync();
         await AdvanceToAsync(service, Noon.AddMinutes(5));
 
         await File.WriteAllTextAsync(ConfigFile, Settings(_sink.Url, """
@@ -256,7 +267,7 @@ public sealed class HandoffServiceTests : IAsyncLifetime
     public async Task Reload_DoesNotReportAnOverrideThatStartedBeforeIt()
     {
         await File.WriteAllTextAsync(ConfigFile, Settings(_sink.Url, "      []"), TestContext.Current.CancellationToken);
-        var (service, config, _) = await StartAsync();
+        var (service, config, _, _) = await StartAsync();
         await AdvanceToAsync(service, Noon.AddMinutes(30));
 
         // Written at 12:30 for a swap that began at 12:00: never due while this configuration ran.
