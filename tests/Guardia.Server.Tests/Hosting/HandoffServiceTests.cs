@@ -218,6 +218,26 @@ public sealed class HandoffServiceTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(_dir, HandoffService.StateFile)));
     }
 
+    [Fact]
+    public async Task Timer_ReportsEachLayerChange_WhenTwoLayersHandOffAtTheSameInstant()
+    {
+        var swapped = Settings(_sink.Url).Replace(
+            "        participants: [ana]\n",
+            "        participants: [ana]\n      - name: secondary\n        rotation: weekly\n        start: 2026-01-05T09:00\n        participants: [luis]\n",
+            StringComparison.Ordinal)
+            + "\n      - user: ana\n        layer: secondary\n        start: 2026-11-23T13:00:00Z\n        end: 2026-11-23T15:00:00Z\n";
+        Assert.Contains("- name: secondary", swapped, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(ConfigFile, swapped, TestContext.Current.CancellationToken);
+        var (service, _, _, _) = await StartAsync();
+
+        await AdvanceToAsync(service, Noon.AddHours(1));
+        Assert.Equal(4, _sink.Requests.Count);
+        Assert.Equal(["primary/outgoing", "secondary/incoming"],
+            _sink.Bodies("/ana").Select(b => $"{b.GetProperty("layer").GetString()}/{b.GetProperty("role").GetString()}").Order(StringComparer.Ordinal));
+        Assert.Equal(["primary/incoming", "secondary/outgoing"],
+            _sink.Bodies("/luis").Select(b => $"{b.GetProperty("layer").GetString()}/{b.GetProperty("role").GetString()}").Order(StringComparer.Ordinal));
+    }
+
     public static IEnumerable<TheoryDataRow<string, string>> BadStates =>
     [
         new("garbage", "not a date") { TestDisplayName = "garbage" },
