@@ -97,6 +97,7 @@ static class GuardiaHost
         builder.Services.AddSingleton<OnCallTargets>();
         builder.Services.AddSingleton<IncidentService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentService>());
+        builder.Services.AddHostedService<HandoffService>();
         builder.Services.AddSingleton<DispatchService>();
         // Registered after the store is loaded below: hosted services start in RunAsync, after LoadAsync.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DispatchService>());
