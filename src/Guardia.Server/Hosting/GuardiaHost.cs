@@ -97,6 +97,8 @@ static class GuardiaHost
         builder.Services.AddSingleton<OnCallTargets>();
         builder.Services.AddSingleton<IncidentService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentService>());
+        builder.Services.AddSingleton<Runbooks.RunbookService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Runbooks.RunbookService>());
         builder.Services.AddSingleton<DispatchService>();
         // Registered after the store is loaded below: hosted services start in RunAsync, after LoadAsync.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DispatchService>());
@@ -180,6 +182,7 @@ static class GuardiaHost
         app.MapDeadLetterEndpoints();
         app.MapIncidentEndpoints();
         app.MapAckEndpoints();
+        app.MapRunbookEndpoints();
         app.MapMetrics("/metrics");
 
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
