@@ -336,4 +336,55 @@ public sealed class RunbookServerTests
         var list = await GetAsync(guardia, "/api/v1/runbooks", admin);
         Assert.Equal(["diag-test"], list.EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToArray());
     }
+
+    [Fact]
+    public async Task Cli_RunsApprovesAndFollowsRuns_ThroughApiV1()
+    {
+        await using var guardia = await StartAsync();
+        var alice = await TestTokens.CreateAsync(guardia, "alice", "responder");
+        var bob = await TestTokens.CreateAsync(guardia, "bob", "responder");
+        var carol = await TestTokens.CreateAsync(guardia, "carol", "responder");
+        string[] As(string token) => ["--guardia.url", guardia.Url, "--token", token];
+
+        var (waitCode, waitOut, waitErr) = await Binaries.RunGuardiaAsync(["runbook", "run", "diag-test", "--section", "diagnosis", "--param", "NAMESPACE=tenants", "--wait", .. As(alice)]);
+        Assert.True(waitCode == 0, waitErr);
+        Assert.Contains("succeeded", waitOut, StringComparison.Ordinal);
+        Assert.Contains("lag=tenants", waitOut, StringComparison.Ordinal);
+
+        var (runCode, runOut, runErr) = await Binaries.RunGuardiaAsync(["runbook", "run", "diag-test", "--section", "mitigation", "--wait", "--output", "json", .. As(alice)]);
+        Assert.True(runCode == 0, runErr);
+        var run = JsonDocument.Parse(runOut).RootElement;
+        var runId = run.GetProperty("id").GetString()!;
+        Assert.Equal("waiting_for_approval", run.GetProperty("steps")[0].GetProperty("status").GetString());
+
+        var cases = new (string Name, string Token, int Code, string Text)[]
+        {
+            ("the requester", alice, 1, "cannot approve"),
+            ("a first approver", bob, 0, "bob"),
+            ("the same approver again", bob, 1, "already approved"),
+            ("a second approver", carol, 0, "carol"),
+        };
+        foreach (var (name, token, code, text) in cases)
+        {
+            var (c, o, e) = await Binaries.RunGuardiaAsync(["runbook", "approve", runId, "restart", .. As(token)]);
+            Assert.True(c == code, $"{name}: {c} {o} {e}");
+            Assert.Contains(text, o + e, StringComparison.Ordinal);
+        }
+
+        var (badCode, _, badErr) = await Binaries.RunGuardiaAsync(["runbook", "run", "diag-test", "--param", "NAMESPACE=$(reboot)", .. As(alice)]);
+        Assert.Equal(1, badCode);
+        Assert.Contains("NAMESPACE", badErr, StringComparison.Ordinal);
+
+        var (runsCode, runsOut, runsErr) = await Binaries.RunGuardiaAsync(["runbook", "runs", .. As(alice)]);
+        Assert.True(runsCode == 0, runsErr);
+        Assert.Contains(runId, runsOut, StringComparison.Ordinal);
+
+        var (statusCode, statusOut, statusErr) = await Binaries.RunGuardiaAsync(["runbook", "status", runId, "--output", "json", .. As(alice)]);
+        Assert.True(statusCode == 0, statusErr);
+        Assert.Equal(["bob", "carol"], JsonDocument.Parse(statusOut).RootElement.GetProperty("steps")[0].GetProperty("approvers").EnumerateArray().Select(a => a.GetString()!).ToArray());
+
+        var (missingCode, _, missingErr) = await Binaries.RunGuardiaAsync(["runbook", "status", "no-such-run", .. As(alice)]);
+        Assert.Equal(1, missingCode);
+        Assert.Contains("no-such-run", missingErr, StringComparison.Ordinal);
+    }
 }
