@@ -345,13 +345,14 @@ public sealed class RunbookServerTests
         var bob = await TestTokens.CreateAsync(guardia, "bob", "responder");
         var carol = await TestTokens.CreateAsync(guardia, "carol", "responder");
         string[] As(string token) => ["--guardia.url", guardia.Url, "--token", token];
+        var marker = Path.Combine(Directory.CreateTempSubdirectory("guardia-rb-cli-").FullName, "marker");
 
         var (waitCode, waitOut, waitErr) = await Binaries.RunGuardiaAsync(["runbook", "run", "diag-test", "--section", "diagnosis", "--param", "NAMESPACE=tenants", "--wait", .. As(alice)]);
         Assert.True(waitCode == 0, waitErr);
         Assert.Contains("succeeded", waitOut, StringComparison.Ordinal);
         Assert.Contains("lag=tenants", waitOut, StringComparison.Ordinal);
 
-        var (runCode, runOut, runErr) = await Binaries.RunGuardiaAsync(["runbook", "run", "diag-test", "--section", "mitigation", "--wait", "--output", "json", .. As(alice)]);
+        var (runCode, runOut, runErr) = await Binaries.RunGuardiaAsync(["runbook", "run", "diag-test", "--section", "mitigation", "--param", "MARKER=" + marker, "--wait", "--output", "json", .. As(alice)]);
         Assert.True(runCode == 0, runErr);
         var run = JsonDocument.Parse(runOut).RootElement;
         var runId = run.GetProperty("id").GetString()!;
@@ -380,7 +381,7 @@ public sealed class RunbookServerTests
         Assert.Contains(runId, runsOut, StringComparison.Ordinal);
 
         var (statusCode, statusOut, statusErr) = await Binaries.RunGuardiaAsync(["runbook", "status", runId, "--output", "json", .. As(alice)]);
-        Assert.True(statusCode == 0, statusErr);
+        Assert.True(statusCode == 0, statusOut + statusErr);
         Assert.Equal(["bob", "carol"], JsonDocument.Parse(statusOut).RootElement.GetProperty("steps")[0].GetProperty("approvers").EnumerateArray().Select(a => a.GetString()!).ToArray());
 
         var (missingCode, _, missingErr) = await Binaries.RunGuardiaAsync(["runbook", "status", "no-such-run", .. As(alice)]);
