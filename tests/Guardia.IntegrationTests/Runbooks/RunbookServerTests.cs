@@ -82,12 +82,12 @@ public sealed class RunbookServerTests
           validation_mitigates: true
         """;
 
-    static async Task<AlertApiServer> StartAsync(string runbook = Runbook)
+    static async Task<AlertApiServer> StartAsync(string runbook = Runbook, string settings = Settings)
     {
         var storage = Directory.CreateTempSubdirectory("guardia-rb-it-").FullName;
         Directory.CreateDirectory(Path.Combine(storage, "runbooks"));
         await File.WriteAllTextAsync(Path.Combine(storage, "runbooks", "diag-test.md"), runbook);
-        return await AlertApiServer.StartGuardiaAsync(Settings, storage);
+        return await AlertApiServer.StartGuardiaAsync(settings, storage);
     }
 
     static async Task<(int Status, JsonElement Body)> SendAsync(AlertApiServer server, HttpMethod method, string path, string token, object? body = null)
@@ -387,5 +387,30 @@ public sealed class RunbookServerTests
         var (missingCode, _, missingErr) = await Binaries.RunGuardiaAsync(["runbook", "status", "no-such-run", .. As(alice)]);
         Assert.Equal(1, missingCode);
         Assert.Contains("no-such-run", missingErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunLimit_RefusesWith409_UntilAnActiveRunIsCancelled()
+    {
+        await using var guardia = await StartAsync(settings: Settings + "\n  max_concurrent_runs: 1\n");
+        var responder = await TestTokens.CreateAsync(guardia, "it-responder", "responder");
+        var body = new { sections = new[] { "mitigation" } };
+
+        var (first, run) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/runbooks/diag-test/runs", responder, body);
+        Assert.True(first == 202, run.ToString());
+        var (second, refused) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/runbooks/diag-test/runs", responder, body);
+        Assert.Equal(409, second);
+        Assert.Contains("run limit reached", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        var path = "/api/v1/runbook-runs/" + run.GetProperty("id").GetString();
+        var (cancelled, _) = await SendAsync(guardia, HttpMethod.Post, path + "/cancel", responder);
+        Assert.Equal(200, cancelled);
+        var done = await EventuallyAsync(() => GetAsync(guardia, path, responder), r => r.GetProperty("status").GetString() != "running", "the run to stop");
+        Assert.Equal("cancelled", done.GetProperty("status").GetString());
+        Assert.Equal(0, done.GetProperty("steps")[0].GetProperty("attempts").GetInt32());
+        var (third, _) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/runbooks/diag-test/runs", responder, body);
+        Assert.Equal(202, third);
+        var (unknown, _) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/runbook-runs/nope/cancel", responder);
+        Assert.Equal(404, unknown);
     }
 }
