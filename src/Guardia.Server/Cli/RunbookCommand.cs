@@ -1,20 +1,188 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Guardia.Core.Configuration;
 using Guardia.Core.Runbooks;
 
 namespace Guardia.Server.Cli;
 
-/// <summary>The <c>guardia runbook</c> verbs: import free-form runbooks, and list, show and dry-run a runbook directory offline.</summary>
+/// <summary>The <c>guardia runbook</c> verbs: import free-form runbooks, and list, show and dry-run a runbook directory
+/// offline; run, approve, confirm, cancel, runs and status on a running server through API v1.</summary>
 public static class RunbookCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("runbook", "Import, list, show and dry-run runbooks (offline, on a directory).");
+        var cmd = new Command("runbook", "Import, list, show and dry-run runbooks (offline, on a directory); run, approve, confirm, cancel and follow runs on a server (API v1; needs --token or $GUARDIA_TOKEN).");
         cmd.Subcommands.Add(CreateImport());
         cmd.Subcommands.Add(CreateList());
         cmd.Subcommands.Add(CreateShow());
         cmd.Subcommands.Add(CreateDryRun());
+        cmd.Subcommands.Add(CreateRun());
+        cmd.Subcommands.Add(CreateStepAction("approve", "Approve a step that waits for approval (you cannot approve a run you started)."));
+        cmd.Subcommands.Add(CreateStepAction("confirm", "Confirm a manual step that waits for a person."));
+        cmd.Subcommands.Add(CreateCancel());
+        cmd.Subcommands.Add(CreateRuns());
+        cmd.Subcommands.Add(CreateStatus());
         return cmd;
+    }
+
+    static readonly (string, string)[] RunColumns =
+    [
+        ("Run", "id"), ("Runbook", "runbook"), ("Status", "status"), ("Validated", "validated"), ("Actor", "actor"),
+        ("Incident", "incident"), ("Started", "started_at"), ("Error", "error"),
+    ];
+
+    static readonly (string, string)[] StepColumns =
+    [
+        ("Step", "step"), ("Section", "section"), ("Kind", "kind"), ("Status", "status"), ("Attempts", "attempts"),
+        ("Approvers", "approvers"), ("Exit", "exit_code"), ("Ms", "duration_ms"), ("Output", "output"),
+    ];
+
+    static Command CreateRun()
+    {
+        var api = new ApiClientOptions();
+        var id = new Argument<string>("ID") { Description = "The runbook id." };
+        var param = new Option<string[]>("--param") { Description = "A parameter value as NAME=VALUE (repeatable)." };
+        var section = new Option<string[]>("--section") { Description = "Only these sections (diagnosis, mitigation, validation, communication, post-incident)." };
+        var incident = new Option<string?>("--incident") { Description = "The incident the run belongs to (its timeline records the run), e.g. INC-1." };
+        var wait = new Option<bool>("--wait") { Description = "Wait until the run finishes or a step waits for a person." };
+        var cmd = new Command("run", "Start a run on the server; prints the run id.") { id, param, section, incident, wait };
+        api.AddTo(cmd);
+        cmd.SetAction((parse, ct) => ApiClientOptions.RunAsync("runbook run", Console.Error, async () =>
+        {
+            var parameters = new JsonObject();
+            foreach (var p in parse.GetValue(param) ?? [])
+            {
+                var eq = p.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0)
+                {
+                    throw new ApiClientException(null, $"--param \"{p}\" must be NAME=VALUE");
+                }
+                parameters[p[..eq]] = p[(eq + 1)..];
+            }
+            var body = new JsonObject { ["parameters"] = parameters, ["incident"] = parse.GetValue(incident) };
+            if (parse.GetValue(section) is { Length: > 0 } sections)
+            {
+                body["sections"] = new JsonArray([.. sections.Select(s => (JsonNode?)s)]);
+            }
+            using var client = api.CreateClient(parse);
+            var run = await client.SendAsync(HttpMethod.Post, $"/api/v1/runbooks/{Uri.EscapeDataString(parse.GetValue(id)!)}/runs", body, ct);
+            if (parse.GetValue(wait))
+            {
+                run = await WaitAsync(client, run.GetProperty("id").GetString()!, ct);
+            }
+            return WriteRun(run, parse.GetValue(api.Output), Console.Out);
+        }));
+        return cmd;
+    }
+
+    /// <summary>Polls the run until it finished or a step waits for a person.</summary>
+    static async Task<JsonElement> WaitAsync(ApiClient client, string runId, CancellationToken ct)
+    {
+        while (true)
+        {
+            var run = await client.GetAsync("/api/v1/runbook-runs/" + Uri.EscapeDataString(runId), ct);
+            if (run.GetProperty("status").GetString() != "running"
+                || run.GetProperty("steps").EnumerateArray().Any(s => s.GetProperty("status").GetString() is "waiting_for_approval" or "waiting_for_confirmation"))
+            {
+                return run;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+        }
+    }
+
+    static Command CreateStepAction(string action, string description)
+    {
+        var api = new ApiClientOptions();
+        var run = new Argument<string>("RUN") { Description = "The run id." };
+        var step = new Argument<string>("STEP") { Description = "The step id." };
+        var cmd = new Command(action, description) { run, step };
+        api.AddTo(cmd);
+        cmd.SetAction((parse, ct) => ApiClientOptions.RunAsync("runbook " + action, Console.Error, async () =>
+        {
+            using var client = api.CreateClient(parse);
+            var result = await client.SendAsync(HttpMethod.Post,
+                $"/api/v1/runbook-runs/{Uri.EscapeDataString(parse.GetValue(run)!)}/steps/{Uri.EscapeDataString(parse.GetValue(step)!)}/{action}", null, ct);
+            return WriteRun(result, parse.GetValue(api.Output), Console.Out);
+        }));
+        return cmd;
+    }
+
+    static Command CreateCancel()
+    {
+        var api = new ApiClientOptions();
+        var run = new Argument<string>("RUN") { Description = "The run id." };
+        var cmd = new Command("cancel", "Cancel a run: the running step stops, nothing after it runs.") { run };
+        api.AddTo(cmd);
+        cmd.SetAction((parse, ct) => ApiClientOptions.RunAsync("runbook cancel", Console.Error, async () =>
+        {
+            using var client = api.CreateClient(parse);
+            var result = await client.SendAsync(HttpMethod.Post, $"/api/v1/runbook-runs/{Uri.EscapeDataString(parse.GetValue(run)!)}/cancel", null, ct);
+            return WriteRun(result, parse.GetValue(api.Output), Console.Out);
+        }));
+        return cmd;
+    }
+
+    static Command CreateRuns()
+    {
+        var api = new ApiClientOptions();
+        var cmd = new Command("runs", "Runs since the server started, newest first.");
+        api.AddTo(cmd);
+        cmd.SetAction((parse, ct) => ApiClientOptions.RunAsync("runbook runs", Console.Error, async () =>
+        {
+            using var client = api.CreateClient(parse);
+            ApiClientOptions.Write(await client.GetAsync("/api/v1/runbook-runs", ct), parse.GetValue(api.Output), [.. RunColumns, ("Waiting", "waiting")], Console.Out);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    static Command CreateStatus()
+    {
+        var api = new ApiClientOptions();
+        var run = new Argument<string>("RUN") { Description = "The run id." };
+        var cmd = new Command("status", "One run with its steps and their results.") { run };
+        api.AddTo(cmd);
+        cmd.SetAction((parse, ct) => ApiClientOptions.RunAsync("runbook status", Console.Error, async () =>
+        {
+            using var client = api.CreateClient(parse);
+            var result = await client.GetAsync("/api/v1/runbook-runs/" + Uri.EscapeDataString(parse.GetValue(run)!), ct);
+            return WriteRun(result, parse.GetValue(api.Output), Console.Out);
+        }));
+        return cmd;
+    }
+
+    /// <summary>Prints a run (JSON as the server sent it, or a run table and a step table); the exit code is 1 for a
+    /// failed or cancelled run.</summary>
+    static int WriteRun(JsonElement run, OutputFormat format, TextWriter stdout)
+    {
+        ApiClientOptions.Write(run, format, RunColumns, stdout);
+        if (format == OutputFormat.Table)
+        {
+            var steps = new JsonArray();
+            foreach (var s in run.GetProperty("steps").EnumerateArray())
+            {
+                var row = new JsonObject
+                {
+                    ["step"] = s.GetProperty("step").GetString(),
+                    ["section"] = s.GetProperty("section").GetString(),
+                    ["kind"] = s.GetProperty("kind").GetString(),
+                    ["status"] = s.GetProperty("status").GetString(),
+                    ["attempts"] = s.GetProperty("attempts").GetInt32(),
+                    ["approvers"] = string.Join(",", s.GetProperty("approvers").EnumerateArray().Select(a => a.GetString())),
+                };
+                if (s.TryGetProperty("result", out var r))
+                {
+                    row["exit_code"] = r.GetProperty("exit_code").ValueKind == JsonValueKind.Number ? r.GetProperty("exit_code").GetInt32() : null;
+                    row["duration_ms"] = r.GetProperty("duration_ms").GetInt64();
+                    var output = (r.GetProperty("output").GetString() ?? string.Empty).Trim();
+                    row["output"] = output.Length <= 80 ? output : output[..79] + "…";
+                }
+                steps.Add(row);
+            }
+            ApiClientOptions.Write(JsonSerializer.SerializeToElement(steps), format, StepColumns, stdout);
+        }
+        return run.GetProperty("status").GetString() is "failed" or "cancelled" ? 1 : 0;
     }
 
     static Option<string> DirOption() => new("--runbooks.dir")

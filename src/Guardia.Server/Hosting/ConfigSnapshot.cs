@@ -3,6 +3,7 @@ using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
 using Guardia.Core.Incidents;
 using Guardia.Core.OnCall;
+using Guardia.Server.Runbooks;
 using Route = Guardia.Core.Routing.Route;
 
 namespace Guardia.Server.Hosting;
@@ -13,8 +14,9 @@ sealed class ConfigSnapshot
     /// <summary>What a server started without <c>--config.file</c> runs: one receiver that notifies nobody.</summary>
     const string DefaultYaml = "route:\n  receiver: default\nreceivers:\n  - name: default\n";
 
-    ConfigSnapshot(AlertmanagerConfig config, DateTimeOffset loadedAt, OnCallConfig? onCall = null, IncidentConfig? incidents = null, AccessConfig? access = null)
+    ConfigSnapshot(AlertmanagerConfig config, DateTimeOffset loadedAt, OnCallConfig? onCall = null, IncidentConfig? incidents = null, AccessConfig? access = null, RunbookSettings? runbooks = null)
     {
+        Runbooks = runbooks ?? RunbookSettings.Empty;
         Access = access ?? AccessConfig.Default;
         Config = config;
         OnCall = onCall ?? OnCallConfig.Empty;
@@ -35,6 +37,9 @@ sealed class ConfigSnapshot
 
     /// <summary>Escalation and incident policies of the settings file.</summary>
     public IncidentConfig Incidents { get; }
+
+    /// <summary>The <c>runbooks:</c> and <c>runbook_actions:</c> sections, with the runbooks loaded.</summary>
+    public RunbookSettings Runbooks { get; }
 
     public Route Route { get; }
 
@@ -62,8 +67,9 @@ sealed class ConfigSnapshot
         var onCall = OnCallConfigLoader.Parse(file, root);
         var incidents = IncidentConfigLoader.Parse(file, root);
         var access = AccessConfigLoader.Parse(file, root);
+        var runbooks = RunbookSettings.Parse(file, root);
         Validate(file, onCall, incidents, settings.Alertmanager);
-        return new(settings.Alertmanager, now, onCall, incidents, access);
+        return new(settings.Alertmanager, now, onCall, incidents, access, runbooks);
     }
 
     /// <summary>Checks what one section names in another: escalation targets name users, schedules and teams, and

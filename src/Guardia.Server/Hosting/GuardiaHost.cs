@@ -98,6 +98,8 @@ static class GuardiaHost
         builder.Services.AddSingleton<IncidentService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentService>());
         builder.Services.AddHostedService<HandoffService>();
+        builder.Services.AddSingleton<Runbooks.RunbookService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Runbooks.RunbookService>());
         builder.Services.AddSingleton<DispatchService>();
         // Registered after the store is loaded below: hosted services start in RunAsync, after LoadAsync.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DispatchService>());
@@ -182,6 +184,7 @@ static class GuardiaHost
         app.MapIncidentEndpoints();
         app.MapSettingsEndpoints();
         app.MapAckEndpoints();
+        app.MapRunbookEndpoints();
         app.MapMetrics("/metrics");
 
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
