@@ -56,6 +56,10 @@ public static class CheckCommand
                 stdout.WriteLine($" - {snapshot.OnCall.Users.Count} users, {snapshot.OnCall.Teams.Count} teams, {snapshot.OnCall.Schedules.Count} schedules");
                 stdout.WriteLine($" - {snapshot.Incidents.EscalationPolicies.Count} escalation policies, {snapshot.Incidents.IncidentPolicies.Count} incident policies");
             }
+            if (snapshot.Runbooks.Directory is not null)
+            {
+                stdout.WriteLine($" - {snapshot.Runbooks.Catalog.Runbooks.Count} runbooks in {snapshot.Runbooks.Directory}");
+            }
             if (config.Templates.Count > 0)
             {
                 var error = CheckTemplates(config.Templates);
