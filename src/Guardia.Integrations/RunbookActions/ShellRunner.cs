@@ -15,6 +15,9 @@ sealed partial class ShellRunner
 {
     const int SigKill = 9;
 
+    /// <summary>How long the output of a finished step is still read.</summary>
+    static readonly TimeSpan PipeGrace = TimeSpan.FromSeconds(5);
+
     readonly RunbookActionOptions _options;
     readonly Lazy<string> _binDirectory;
     readonly Lazy<string> _bash;
@@ -70,6 +73,9 @@ sealed partial class ShellRunner
             };
             if (_setsid.Value is not null)
             {
+                // --wait: should setsid ever have to fork (it does when started as a process group leader), it
+                // still waits for bash and returns its exit status instead of returning at once.
+                psi.ArgumentList.Add("--wait");
                 psi.ArgumentList.Add(_bash.Value);
             }
             foreach (var a in (string[])["--noprofile", "--norc", "-e", "-u", "-o", "pipefail", scriptPath])
@@ -102,7 +108,15 @@ sealed partial class ShellRunner
                     // Background children left by the script would keep the pipes open and outlive the step.
                     KillGroup(process, pid);
                 }
-                await Task.WhenAll(stdout, stderr);
+                // A descendant that escaped the group (it called setsid itself) could hold the pipes open for as long
+                // as it lives; the step is over, so its output is read for a short grace period and no longer.
+                var pumps = Task.WhenAll(stdout, stderr);
+                if (await Task.WhenAny(pumps, Task.Delay(PipeGrace, CancellationToken.None)) != pumps)
+                {
+                    process.StandardOutput.BaseStream.Dispose();
+                    process.StandardError.BaseStream.Dispose();
+                    output.Append("\n[guardia: output cut: a process the step started in the background still holds it]\n"u8);
+                }
             }
             ct.ThrowIfCancellationRequested();
             return process.ExitCode;

@@ -101,6 +101,41 @@ public sealed class ShellStepExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task ExecuteAsync_Finishes_WhenAChildEscapesTheGroupHoldingTheOutput()
+    {
+        var options = Steps.Options(["setsid"]);
+        var escaped = 0;
+        try
+        {
+            var shell = new ShellStepExecutor(options, TimeProvider.System);
+            // The child starts its own session (given half a second to do so), so killing the step's group misses
+            // it, and it keeps stdout open for a minute.
+            var result = await shell.ExecuteAsync(Steps.Request("shell", "setsid sleep 60 &\necho \"pid=$!\"\nsleep 0.5"), TestContext.Current.CancellationToken);
+            escaped = int.Parse(result.Output.Split('=')[1].Split('\n')[0].Trim(), CultureInfo.InvariantCulture);
+
+            Assert.Equal(StepOutcome.Succeeded, result.Outcome);
+            Assert.True(result.Output.Contains("still holds it", StringComparison.Ordinal), result.Output + result.Error);
+            Assert.True(result.Duration < TimeSpan.FromSeconds(30), result.Duration.ToString());
+        }
+        finally
+        {
+            if (escaped > 0)
+            {
+                try
+                {
+                    using var sleeper = System.Diagnostics.Process.GetProcessById(escaped);
+                    sleeper.Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // Already gone.
+                }
+            }
+            Steps.DeleteScratch(options.ScratchRoot);
+        }
+    }
+
+    [Fact]
     public async Task ExecuteAsync_StopsStep_WhenCancelled()
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
