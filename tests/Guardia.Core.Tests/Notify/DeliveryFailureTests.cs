@@ -41,6 +41,16 @@ public sealed class DeliveryFailureTests
         return (at, parts[2], parts[^1]);
     }
 
+    /// <summary>Waits (bounded) for the retry stage's continuations, which may run on the thread pool after the fake
+    /// clock moved, to record their outcome; the assertion that follows says what was expected.</summary>
+    static async Task Eventually(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 400 && !await condition(); i++)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+    }
+
     [Fact]
     public async Task Retries_DeliverEveryGroupOnceAndInOrder_WhenReceiverFailsForTwoMinutes()
     {
@@ -79,6 +89,7 @@ public sealed class DeliveryFailureTests
 
         // The flush at 30 s gives up at its deadline, 5m30s: one dead letter, error redacted.
         await h.AdvanceWithRetriesTo(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(31));
+        await Eventually(async () => (await letters.ListAsync(CancellationToken.None)).Count == 1);
         var letter = Assert.Single(await letters.ListAsync(CancellationToken.None));
         Assert.Equal("hook", letter.Receiver);
         Assert.Equal("webhook", letter.Integration);
@@ -90,6 +101,7 @@ public sealed class DeliveryFailureTests
 
         // The flush at 5m30s fails too: the same dead letter, attempts summed, first failure kept.
         await h.AdvanceWithRetriesTo(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(31));
+        await Eventually(async () => (await letters.ListAsync(CancellationToken.None)).Single().Attempts > firstAttempts);
         letter = Assert.Single(await letters.ListAsync(CancellationToken.None));
         Assert.True(letter.Attempts > firstAttempts, $"{letter.Attempts} attempts after {firstAttempts}");
         Assert.Equal(DispatchHarness.Start + TimeSpan.FromSeconds(30), letter.FirstFailure);
@@ -97,6 +109,7 @@ public sealed class DeliveryFailureTests
 
         // The receiver recovers at 12 min, inside the third flush's retries: delivered once, dead letter gone.
         await h.AdvanceWithRetriesTo(TimeSpan.FromMinutes(16));
+        await Eventually(async () => (await letters.ListAsync(CancellationToken.None)).Count == 0);
         Assert.Equal(["[a]"], h.Sent.Select(s => Parse(s).Alerts));
         Assert.Empty(await letters.ListAsync(CancellationToken.None));
     }
@@ -110,6 +123,7 @@ public sealed class DeliveryFailureTests
         h.Result = () => NotifyResult.Permanent("unexpected status code 400");
         h.Put(h.Alert("g=1,a=a"));
         await h.AdvanceWithRetriesTo(TimeSpan.FromSeconds(31));
+        await Eventually(async () => (await letters.ListAsync(CancellationToken.None)).Count == 1);
         var letter = Assert.Single(await letters.ListAsync(CancellationToken.None));
         Assert.Equal(1, letter.Attempts);
         Assert.Equal("unexpected status code 400", letter.Error);
