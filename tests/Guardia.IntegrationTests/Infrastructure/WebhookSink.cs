@@ -88,7 +88,8 @@ public sealed class WebhookSink : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: Stop then Close makes HttpListener bind the port again to remove its prefix, which fails
+        // ("Address already in use") once another test took the port.
         _listener.Close();
         try
         {

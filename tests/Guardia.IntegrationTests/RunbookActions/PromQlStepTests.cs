@@ -114,7 +114,8 @@ public sealed class PromQlStepTests(PromQlStepTests.Peers peers) : IClassFixture
             {
                 await _prometheus.DisposeAsync();
             }
-            _target.Stop();
+            // Close alone: Stop then Close makes HttpListener bind the port again to remove its prefix, which fails
+            // ("Address already in use") once another test took the port.
             _target.Close();
             await _loop;
             Directory.Delete(_dir, recursive: true);

@@ -64,7 +64,8 @@ sealed class LoopbackHttpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: Stop then Close makes HttpListener bind the port again to remove its prefix, which fails
+        // ("Address already in use") once another test took the port.
         _listener.Close();
         await _loop;
     }
