@@ -98,6 +98,28 @@ public sealed class RestartSafetyTests
         return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Waits until Guardia recorded as sent every page of INC-1 the sink received. Between a receiver taking a
+    /// page and Guardia committing that it did, a crash re-sends the page after the restart (at least once; the
+    /// page id, the same both times, lets a receiver drop the copy); the promise tested here is that a page Guardia
+    /// recorded is never sent again and no escalation step is lost.</summary>
+    static async Task UntilPagesRecordedAsync(AlertApiServer guardia, HttpSink sink)
+    {
+        var token = await TestTokens.CreateAsync(guardia, "it-recorded-" + Guid.NewGuid().ToString("N")[..8], "viewer");
+        var received = sink.Requests.Count(r => r.Path.StartsWith("/sms/", StringComparison.Ordinal));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var incident = await GetIncidentAsync(guardia, token, "INC-1");
+            var sent = incident.GetProperty("pages").EnumerateArray().Count(p => p.GetProperty("state").GetString() == "sent");
+            if (sent >= received)
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"{received} pages received, {sent} recorded as sent");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
     static int Escalations(JsonElement incident, string level) => incident.GetProperty("timeline").EnumerateArray()
         .Count(e => e.GetProperty("kind").GetString() == "escalated"
             && e.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object
@@ -116,6 +138,7 @@ public sealed class RestartSafetyTests
         }
 
         await sink.WaitForAsync("/sms/ana", TimeSpan.FromSeconds(30));
+        await UntilPagesRecordedAsync(guardia, sink);
         await guardia.Process!.KillAsync();
         Assert.Empty(Messages(sink, "/sms/luis", "page"));
         await guardia.RestartAsync();
@@ -143,6 +166,7 @@ public sealed class RestartSafetyTests
 
         await sink.WaitForAsync("/sms/ana", TimeSpan.FromSeconds(30));
         var paged = DateTime.UtcNow;
+        await UntilPagesRecordedAsync(guardia, sink);
         await guardia.Process!.KillAsync();
         // Stay down until well after L2 was due (4 s after the L1 page).
         await Task.Delay(TimeSpan.FromSeconds(7), TestContext.Current.CancellationToken);
@@ -170,6 +194,7 @@ public sealed class RestartSafetyTests
 
         var all = () => Messages(sink, "/sms/ana", "reminder").Concat(Messages(sink, "/sms/luis", "reminder")).ToList();
         await WaitUntilAsync(() => all().Count >= 1, TimeSpan.FromSeconds(30), () => $"no reminder: {string.Join(", ", sink.Requests.Select(r => r.Path))}");
+        await UntilPagesRecordedAsync(guardia, sink);
         await guardia.Process!.KillAsync();
         var beforeKill = all().Count;
         await guardia.RestartAsync();
