@@ -496,28 +496,7 @@ public static class AlertmanagerConfigLoader
         return result;
     }
 
-    static Matchers ReadMatchers(YamlMap m, string key)
-    {
-        var lines = m.StringList(key);
-        if (lines is null)
-        {
-            return Matchers.Empty;
-        }
-        var items = m.Items(key);
-        var all = new List<Matcher>();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            try
-            {
-                all.AddRange(MatcherParser.Parse(lines[i]));
-            }
-            catch (MatcherException ex)
-            {
-                throw m.Context.Error(items[i], ex.Message + $" in \"{key}\"", "matchers look like severity=\"critical\", env=~\"prod|staging\" or team!=\"\"");
-            }
-        }
-        return Matchers.Sorted(all);
-    }
+    static Matchers ReadMatchers(YamlMap m, string key) => m.MatcherList(key);
 
     static InhibitRuleConfig ReadInhibitRule(YamlMap m)
     {

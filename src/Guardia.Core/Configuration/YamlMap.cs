@@ -246,6 +246,31 @@ sealed class YamlMap
         return url is null ? null : new Secret(url);
     }
 
+    /// <summary>The matchers of a <c>matchers:</c>-style list under <paramref name="key"/> (empty when absent); a bad one
+    /// is an error at its own item.</summary>
+    public Matching.Matchers MatcherList(string key)
+    {
+        var lines = StringList(key);
+        if (lines is null)
+        {
+            return Matching.Matchers.Empty;
+        }
+        var items = Items(key);
+        var all = new List<Matching.Matcher>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            try
+            {
+                all.AddRange(Matching.MatcherParser.Parse(lines[i]));
+            }
+            catch (Matching.MatcherException ex)
+            {
+                throw _ctx.Error(items[i], ex.Message + $" in \"{key}\"", "matchers look like severity=\"critical\", env=~\"prod|staging\" or team!=\"\"");
+            }
+        }
+        return Matching.Matchers.Sorted(all);
+    }
+
     public static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" } s && s.Tag.IsEmpty;
 

@@ -1,5 +1,4 @@
 using Guardia.Core.Configuration;
-using Guardia.Core.Matching;
 using YamlDotNet.RepresentationModel;
 
 namespace Guardia.Core.Incidents;
@@ -204,24 +203,7 @@ public static class IncidentConfigLoader
         var m = new YamlMap(ctx, node, "incident policy", PolicyFields);
         var name = RequiredString(ctx, m, "name", "incident policy", "every incident policy needs a name");
         nameNode = m.Get("name")!;
-        var matchers = Matchers.Empty;
-        if (m.StringList("matchers") is { } lines)
-        {
-            var items = m.Items("matchers");
-            var all = new List<Matcher>();
-            for (var i = 0; i < lines.Count; i++)
-            {
-                try
-                {
-                    all.AddRange(MatcherParser.Parse(lines[i]));
-                }
-                catch (MatcherException ex)
-                {
-                    throw ctx.Error(items[i], ex.Message + " in \"matchers\"", "matchers look like severity=\"critical\", env=~\"prod|staging\" or team!=\"\"");
-                }
-            }
-            matchers = Matchers.Sorted(all);
-        }
+        var matchers = m.MatcherList("matchers");
         var receivers = m.StringList("receivers");
         if (receivers is not null)
         {

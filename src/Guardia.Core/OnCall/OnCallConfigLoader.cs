@@ -1,6 +1,5 @@
 using System.Globalization;
 using Guardia.Core.Configuration;
-using Guardia.Core.Matching;
 using YamlDotNet.RepresentationModel;
 
 namespace Guardia.Core.OnCall;
@@ -198,20 +197,7 @@ public static class OnCallConfigLoader
         {
             throw ctx.Error(m.Has("matchers") ? m.Get("matchers") : m.Node, $"service \"{id}\" has no matchers", "a service without matchers would claim every alert; add matchers: ['service=\"checkout\"']");
         }
-        var items = m.Items("matchers");
-        var all = new List<Matcher>();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            try
-            {
-                all.AddRange(MatcherParser.Parse(lines[i]));
-            }
-            catch (MatcherException ex)
-            {
-                throw ctx.Error(items[i], ex.Message + " in \"matchers\"", "matchers look like service=\"checkout\", env=~\"prod|staging\" or team!=\"\"");
-            }
-        }
-        return new Service(id, NullIfEmpty(m.String("name")) ?? id, team, Matchers.Sorted(all));
+        return new Service(id, NullIfEmpty(m.String("name")) ?? id, team, m.MatcherList("matchers"));
     }
 
     static Schedule ReadSchedule(YamlMap m, Dictionary<string, User> users)
