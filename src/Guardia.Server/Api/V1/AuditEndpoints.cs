@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Guardia.Core.Access;
 using Guardia.Core.Audit;
 using Guardia.Server.Api.V1.Access;
+using static Guardia.Server.Api.V1.ApiJson;
 
 namespace Guardia.Server.Api.V1;
 
@@ -93,7 +94,4 @@ static class AuditEndpoints
     }
 
     static string? Empty(string text) => text.Length == 0 ? null : text;
-
-    static IResult Error(int status, string message) =>
-        Results.Text(new JsonObject { ["code"] = status, ["message"] = message }.ToJsonString(ApiProblem.Readable), "application/json", System.Text.Encoding.UTF8, status);
 }

@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Guardia.Core.Access;
 using Guardia.Core.Incidents;
 using Guardia.Server.Api.V1.Access;
 using Guardia.Server.Hosting;
+using static Guardia.Server.Api.V1.ApiJson;
 
 namespace Guardia.Server.Api.V1;
 
@@ -12,8 +12,6 @@ namespace Guardia.Server.Api.V1;
 /// Reading takes a viewer token; acting takes a responder token, whose name the timeline records as the actor.</summary>
 static class IncidentEndpoints
 {
-    const int MaxBody = 64 * 1024;
-
     public static IEndpointRouteBuilder MapIncidentEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/incidents");
@@ -115,7 +113,7 @@ static class IncidentEndpoints
 
     static async Task<IResult> CreateAsync(HttpContext context, IncidentService incidents, CancellationToken ct)
     {
-        var (body, error) = await ReadBodyAsync(context.Request, ct);
+        var (body, error) = await ReadObjectAsync(context.Request, emptyIsObject: false, ct);
         if (error is not null)
         {
             return error;
@@ -148,7 +146,7 @@ static class IncidentEndpoints
         JsonObject body = [];
         if (action is "reassign" or "responder" or "role" or "severity" or "note" or "status_update")
         {
-            var (read, error) = await ReadBodyAsync(context.Request, ct);
+            var (read, error) = await ReadObjectAsync(context.Request, emptyIsObject: false, ct);
             if (error is not null)
             {
                 return error;
@@ -259,35 +257,6 @@ static class IncidentEndpoints
         }
     }
 
-    static async Task<(JsonObject? Body, IResult? Error)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBody)
-        {
-            return (null, Error(413, $"the body is larger than {MaxBody} bytes"));
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int n;
-        while ((n = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, n);
-            if (buffer.Length > MaxBody)
-            {
-                return (null, Error(413, $"the body is larger than {MaxBody} bytes"));
-            }
-        }
-        try
-        {
-            return JsonNode.Parse(buffer.ToArray()) is JsonObject obj
-                ? (obj, null)
-                : (null, Error(400, "the body must be a JSON object"));
-        }
-        catch (JsonException ex)
-        {
-            return (null, Error(400, $"the body is not valid JSON: {ex.Message}"));
-        }
-    }
-
     static string? Text(JsonObject body, string field) =>
         body[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
@@ -355,9 +324,4 @@ static class IncidentEndpoints
             ["time_to_resolve_seconds"] = i.TimeToResolve?.TotalSeconds,
         };
     }
-
-    static IResult Json(JsonNode node, int status) =>
-        Results.Text(node.ToJsonString(ApiProblem.Readable), "application/json", System.Text.Encoding.UTF8, status);
-
-    static IResult Error(int status, string message) => Json(new JsonObject { ["code"] = status, ["message"] = message }, status);
 }

@@ -7,6 +7,7 @@ using Guardia.Core.Runbooks;
 using Guardia.Server.Api.V1.Access;
 using Guardia.Server.Hosting;
 using Guardia.Server.Runbooks;
+using static Guardia.Server.Api.V1.ApiJson;
 
 namespace Guardia.Server.Api.V1;
 
@@ -16,8 +17,6 @@ namespace Guardia.Server.Api.V1;
 /// approving twice).</summary>
 static class RunbookEndpoints
 {
-    const int MaxBody = 64 * 1024;
-
     public static IEndpointRouteBuilder MapRunbookEndpoints(this IEndpointRouteBuilder app)
     {
         var runbooks = app.MapGroup("/api/v1/runbooks");
@@ -258,7 +257,7 @@ static class RunbookEndpoints
     /// <summary>Reads <c>{"parameters", "sections", "incident", "auto_only"}</c>; a missing body is an empty request.</summary>
     static async Task<(RunRequest? Request, IResult? Error)> ReadRequestAsync(HttpContext context, Runbook runbook, bool dryRun, CancellationToken ct)
     {
-        var (body, error) = await ReadBodyAsync(context.Request, ct);
+        var (body, error) = await ReadObjectAsync(context.Request, emptyIsObject: true, ct);
         if (error is not null)
         {
             return (null, error);
@@ -310,39 +309,6 @@ static class RunbookEndpoints
             return (null, Error(400, "auto_only must be true or false"));
         }
         return (new RunRequest(runbook, parameters, ActorOf(context), incident, dryRun) { Sections = sections, AutoOnly = autoOnly }, null);
-    }
-
-    static async Task<(JsonObject? Body, IResult? Error)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBody)
-        {
-            return (null, Error(413, $"the body is larger than {MaxBody} bytes"));
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int n;
-        while ((n = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, n);
-            if (buffer.Length > MaxBody)
-            {
-                return (null, Error(413, $"the body is larger than {MaxBody} bytes"));
-            }
-        }
-        if (buffer.Length == 0)
-        {
-            return ([], null);
-        }
-        try
-        {
-            return JsonNode.Parse(buffer.ToArray()) is JsonObject obj
-                ? (obj, null)
-                : (null, Error(400, "the body must be a JSON object"));
-        }
-        catch (JsonException ex)
-        {
-            return (null, Error(400, $"the body is not valid JSON: {ex.Message}"));
-        }
     }
 
     internal static JsonObject RunJson(RunSnapshot run, RunbookService service)
@@ -419,9 +385,4 @@ static class RunbookEndpoints
         var known = service.Catalog.Runbooks.Select(r => r.Id).ToList();
         return Error(404, $"runbook \"{id}\" does not exist" + (known.Count == 0 ? " (no runbooks are configured: set runbooks.dir in the settings file)" : "; runbooks: " + string.Join(", ", known)));
     }
-
-    static IResult Json(JsonNode node, int status) =>
-        Results.Text(node.ToJsonString(ApiProblem.Readable), "application/json", System.Text.Encoding.UTF8, status);
-
-    static IResult Error(int status, string message) => Json(new JsonObject { ["code"] = status, ["message"] = message }, status);
 }

@@ -6,6 +6,7 @@ using Guardia.Core.Configuration;
 using Guardia.Core.Incidents;
 using Guardia.Server.Api.V1.Access;
 using Guardia.Server.Hosting;
+using static Guardia.Server.Api.V1.ApiJson;
 
 namespace Guardia.Server.Api.V1;
 
@@ -196,9 +197,4 @@ static class SettingsEndpoints
     }
 
     static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)v)]);
-
-    static IResult Json(JsonNode node, int status) =>
-        Results.Text(node.ToJsonString(ApiProblem.Readable), "application/json", Encoding.UTF8, status);
-
-    static IResult Error(int status, string message) => Json(new JsonObject { ["code"] = status, ["message"] = message }, status);
 }
