@@ -18,6 +18,9 @@ public sealed record PageMessage(string Kind, string Subject, string Text, JsonO
 /// phone gateways) that receives the message as JSON.</summary>
 public sealed class ContactSender(NotifierHttpClients clients, Func<GlobalConfig> global, TimeProvider time)
 {
+    /// <summary>Contact URLs carry their own credentials: no proxy, TLS or authentication settings.</summary>
+    static readonly HttpClientConfig PlainHttp = new();
+
     /// <summary>How long one delivery attempt may take.</summary>
     public TimeSpan AttemptTimeout { get; init; } = JsonDelivery.DefaultAttemptTimeout;
 
@@ -32,7 +35,7 @@ public sealed class ContactSender(NotifierHttpClients clients, Func<GlobalConfig
                 return await EmailAsync(target, message, ct).ConfigureAwait(false);
             case "slack":
                 var slack = new JsonObject { ["text"] = $"*{message.Subject}*\n{message.Text}" };
-                return await JsonDelivery.PostAsync(clients.For(new HttpClientConfig()), target, JsonDelivery.Encode(slack), AttemptTimeout, time, ct).ConfigureAwait(false);
+                return await JsonDelivery.PostAsync(clients.For(PlainHttp), target, JsonDelivery.Encode(slack), AttemptTimeout, time, ct).ConfigureAwait(false);
             case "webhook":
                 var payload = new JsonObject
                 {
@@ -44,7 +47,7 @@ public sealed class ContactSender(NotifierHttpClients clients, Func<GlobalConfig
                 {
                     payload[k] = v?.DeepClone();
                 }
-                return await JsonDelivery.PostAsync(clients.For(new HttpClientConfig()), target, JsonDelivery.Encode(payload), AttemptTimeout, time, ct).ConfigureAwait(false);
+                return await JsonDelivery.PostAsync(clients.For(PlainHttp), target, JsonDelivery.Encode(payload), AttemptTimeout, time, ct).ConfigureAwait(false);
             default:
                 return NotifyResult.Permanent($"unknown contact method type \"{type}\"");
         }

@@ -10,63 +10,7 @@ namespace Guardia.IntegrationTests.Incidents;
 /// acknowledges through the page's link → escalation stops → the rule resolves → the incident resolves by itself.</summary>
 public sealed class IncidentEndToEndTests
 {
-    static string Settings(string sink) => $$"""
-        alertmanager:
-          route:
-            receiver: default
-            group_by: [alertname]
-            group_wait: 1s
-            group_interval: 2s
-          receivers:
-            - name: default
-        users:
-          - id: ana
-            name: Ana Torres
-            time_zone: America/Lima
-            locale: es
-            contact_methods:
-              - type: webhook
-                url: {{sink}}/sms/ana
-          - id: luis
-            name: Luis Rojas
-            time_zone: America/Lima
-            locale: en
-            contact_methods:
-              - type: webhook
-                url: {{sink}}/sms/luis
-        teams:
-          - id: platform
-            name: Plataforma
-            members: [ana, luis]
-            lead: luis
-        schedules:
-          - id: platform-weekly
-            name: Plataforma semanal
-            time_zone: America/Lima
-            layers:
-              - name: primary
-                rotation: weekly
-                start: 2026-01-05T09:00
-                participants: [ana]
-        escalation_policies:
-          - id: tiendi
-            levels:
-              - name: L1 on-call engineer
-                targets: [{schedule: platform-weekly}]
-                timeout: 4s
-              - name: L2 team lead
-                targets: [{user: luis}]
-                timeout: 10m
-        incident_policies:
-          - name: critical
-            matchers: ['severity="critical"']
-            severity:
-              label: severity
-              map: {critical: P1}
-            escalation_policy: tiendi
-        incidents:
-          auto_resolve: true
-        """;
+    static string Settings(string sink) => PagingSettings.Yaml(sink, escalationTimeout: "4s");
 
     [Fact]
     public async Task PrometheusRule_OpensP1_EscalatesUntilAcknowledged_AndResolvesWithTheRule()
