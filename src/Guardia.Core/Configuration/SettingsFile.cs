@@ -24,8 +24,10 @@ public static class SettingsFile
         "api", "runbooks", "runbook_actions",
     ];
 
-    /// <summary>The configuration a settings file without an Alertmanager section runs: one receiver that notifies nobody.</summary>
-    const string DefaultAlertmanager = "route:\n  receiver: default\nreceivers:\n  - name: default\n";
+    /// <summary>The Alertmanager configuration Guardia runs without one (no <c>--config.file</c>, or a settings file
+    /// without an Alertmanager section): one receiver that notifies nobody.</summary>
+    public static AlertmanagerConfig BuiltInAlertmanager() =>
+        AlertmanagerConfigLoader.Load("route:\n  receiver: default\nreceivers:\n  - name: default\n", "(built-in default)");
 
     /// <summary>Loads the Alertmanager configuration of <paramref name="path"/>; errors carry the file, line and column they come from.</summary>
     /// <exception cref="ConfigException">The file cannot be read or is invalid.</exception>
@@ -85,7 +87,7 @@ public static class SettingsFile
             }
             return new GuardiaSettings(AlertmanagerConfigLoader.LoadFile(target), path, root);
         }
-        var config = inline is null ? AlertmanagerConfigLoader.Load(DefaultAlertmanager, "(built-in default)") : LoadInline(path, text, inline);
+        var config = inline is null ? BuiltInAlertmanager() : LoadInline(path, text, inline);
         return new GuardiaSettings(config, path, root);
     }
 

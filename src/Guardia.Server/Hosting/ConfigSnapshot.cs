@@ -11,9 +11,6 @@ namespace Guardia.Server.Hosting;
 /// <summary>The configuration the server runs with and the routing tree built from it; replaced whole on reload.</summary>
 sealed class ConfigSnapshot
 {
-    /// <summary>What a server started without <c>--config.file</c> runs: one receiver that notifies nobody.</summary>
-    const string DefaultYaml = "route:\n  receiver: default\nreceivers:\n  - name: default\n";
-
     ConfigSnapshot(AlertmanagerConfig config, DateTimeOffset loadedAt, OnCallConfig? onCall = null, IncidentConfig? incidents = null, AccessConfig? access = null, RunbookSettings? runbooks = null)
     {
         Runbooks = runbooks ?? RunbookSettings.Empty;
@@ -57,7 +54,7 @@ sealed class ConfigSnapshot
     {
         if (file is null)
         {
-            return new(AlertmanagerConfigLoader.Load(DefaultYaml, "(built-in default)"), now);
+            return new(SettingsFile.BuiltInAlertmanager(), now);
         }
         var settings = SettingsFile.LoadSettings(file);
         if (settings.Root is not { } root)
