@@ -82,7 +82,7 @@ public sealed class DeliveryFailureTests
         var letters = new MemoryDeadLetters();
         var recorder = new DeadLetterRecorder(letters, _ => ["s3cr3t"], () => "http://guardia");
         using var h = new DispatchHarness(Config, outcomes: recorder);
-        h.Result = () => h.Time.GetUtcNow() < DispatchHarness.Start + TimeSpan.FromMinutes(12)
+        h.Result = () => h.Time.GetUtcNow() < DispatchHarness.Start + TimeSpan.FromMinutes(17)
             ? NotifyResult.Retryable("unexpected status code 500 from http://hooks/s3cr3t")
             : NotifyResult.Success;
         h.Put(h.Alert("g=1,a=a"));
@@ -99,16 +99,17 @@ public sealed class DeliveryFailureTests
         Assert.Equal(DispatchHarness.Start + TimeSpan.FromSeconds(30), letter.FirstFailure);
         var firstAttempts = letter.Attempts;
 
-        // The flush at 5m30s fails too: the same dead letter, attempts summed, first failure kept.
-        await h.AdvanceWithRetriesTo(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(31));
+        // The next flush fails too (by its deadline, 10m30s, or later when the group re-arms after the first flush
+        // ended): the same dead letter, attempts summed, first failure kept.
+        await h.AdvanceWithRetriesTo(TimeSpan.FromMinutes(16));
         await Eventually(async () => (await letters.ListAsync(CancellationToken.None)).Single().Attempts > firstAttempts);
         letter = Assert.Single(await letters.ListAsync(CancellationToken.None));
         Assert.True(letter.Attempts > firstAttempts, $"{letter.Attempts} attempts after {firstAttempts}");
         Assert.Equal(DispatchHarness.Start + TimeSpan.FromSeconds(30), letter.FirstFailure);
         Assert.Empty(h.Sent);
 
-        // The receiver recovers at 12 min, inside the third flush's retries: delivered once, dead letter gone.
-        await h.AdvanceWithRetriesTo(TimeSpan.FromMinutes(16));
+        // The receiver recovers at 17 min, inside a later flush's retries: delivered once, dead letter gone.
+        await h.AdvanceWithRetriesTo(TimeSpan.FromMinutes(23));
         await Eventually(async () => (await letters.ListAsync(CancellationToken.None)).Count == 0);
         Assert.Equal(["[a]"], h.Sent.Select(s => Parse(s).Alerts));
         Assert.Empty(await letters.ListAsync(CancellationToken.None));
