@@ -66,7 +66,7 @@ public sealed class StatusConfigParityTests
     {
         const string Binary = "/usr/bin/prometheus-alertmanager";
         Assert.True(File.Exists(Binary), "prometheus-alertmanager is not installed; install the Debian package prometheus-alertmanager.");
-        var port = FreePort();
+        var port = LoopbackPorts.Next();
         var storage = Directory.CreateTempSubdirectory("guardia-am-");
         var psi = new ProcessStartInfo(Binary)
         {
@@ -109,12 +109,5 @@ public sealed class StatusConfigParityTests
             await process.WaitForExitAsync(CancellationToken.None);
             storage.Delete(recursive: true);
         }
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

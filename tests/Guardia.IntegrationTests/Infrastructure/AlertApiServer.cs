@@ -40,7 +40,7 @@ public sealed class AlertApiServer : IAsyncDisposable
     /// <summary>Starts <c>guardia serve</c> on a free loopback port with a fresh storage directory.</summary>
     public static Task<AlertApiServer> StartGuardiaAsync(string? config = null, string? storage = null, params string[] extraArgs)
     {
-        var port = FreePort.Next();
+        var port = LoopbackPorts.Next();
         storage ??= Directory.CreateTempSubdirectory("guardia-it-").FullName;
         var configFile = WriteConfig(storage, config ?? DefaultConfig);
         List<string> args = [Binaries.GuardiaDll, "serve", "--web.listen-address", $"127.0.0.1:{port}", "--storage.path", storage, "--config.file", configFile, .. extraArgs];
@@ -50,7 +50,7 @@ public sealed class AlertApiServer : IAsyncDisposable
     /// <summary>Starts the real Alertmanager on a free loopback port, clustering off.</summary>
     public static Task<AlertApiServer> StartAlertmanagerAsync(string? config = null, params string[] extraArgs)
     {
-        var port = FreePort.Next();
+        var port = LoopbackPorts.Next();
         var storage = Directory.CreateTempSubdirectory("alertmanager-it-").FullName;
         var configFile = WriteConfig(storage, config ?? DefaultConfig);
         List<string> args = ["--config.file", configFile, "--storage.path", storage, "--web.listen-address", $"127.0.0.1:{port}", "--cluster.listen-address=", .. extraArgs];

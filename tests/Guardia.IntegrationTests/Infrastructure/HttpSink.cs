@@ -7,7 +7,7 @@ namespace Guardia.IntegrationTests.Infrastructure;
 /// <summary>An HTTP server on 127.0.0.1 that records every request body and answers with scripted statuses.</summary>
 public sealed class HttpSink : IAsyncDisposable
 {
-    readonly HttpListener _listener = new();
+    readonly HttpListener _listener;
     readonly ConcurrentQueue<int> _statuses = new();
     readonly ConcurrentDictionary<string, string> _bodies = new(StringComparer.Ordinal);
     readonly List<Recorded> _requests = [];
@@ -17,11 +17,10 @@ public sealed class HttpSink : IAsyncDisposable
 
     public sealed record Recorded(string Path, string Body, string? ContentType, string? Authorization = null);
 
-    HttpSink(int port)
+    HttpSink()
     {
+        _listener = LoopbackPorts.StartHttpListener(out var port);
         Port = port;
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
         _loop = Task.Run(LoopAsync);
     }
 
@@ -32,7 +31,7 @@ public sealed class HttpSink : IAsyncDisposable
     /// <summary>When true, requests are read and recorded but never answered.</summary>
     public bool Hang { get; set; }
 
-    public static HttpSink Start() => new(FreePort.Next());
+    public static HttpSink Start() => new();
 
     /// <summary>Answers 200 requests to paths starting with <paramref name="pathPrefix"/> with this JSON body.</summary>
     public void RespondJson(string pathPrefix, string json) => _bodies[pathPrefix] = json;

@@ -49,7 +49,7 @@ public sealed class Postgres : IAsyncDisposable
             await Run("chown", ["-R", "postgres:postgres", dir]);
         }
         await Run(bin + "/initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], asRoot);
-        var port = FreePort.Next();
+        var port = LoopbackPorts.Next();
         string[] serverArgs = [bin + "/postgres", "-D", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", dir,
             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
         var server = asRoot

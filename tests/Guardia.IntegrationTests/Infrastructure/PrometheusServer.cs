@@ -51,7 +51,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
         var configFile = Path.Combine(dir, "prometheus.yml");
         await File.WriteAllTextAsync(configFile, config.ToString());
-        var promPort = FreePort.Next();
+        var promPort = LoopbackPorts.Next();
         var process = ExternalProcess.Start(Binaries.Prometheus,
             [$"--config.file={configFile}", $"--storage.tsdb.path={Path.Combine(dir, "tsdb")}", $"--web.listen-address=127.0.0.1:{promPort}", $"--web.external-url=http://127.0.0.1:{promPort}/"], dir);
         return new PrometheusServer(dir, promPort, process);

@@ -6,14 +6,13 @@ namespace Guardia.IntegrationTests.Infrastructure;
 /// <summary>A scrape target on loopback exposing <c>toggle_value</c>, which the test flips.</summary>
 public sealed class ToggleTarget : IAsyncDisposable
 {
-    readonly HttpListener _listener = new();
+    readonly HttpListener _listener;
     readonly Task _loop;
 
     public ToggleTarget()
     {
-        Port = FreePort.Next();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        _listener = LoopbackPorts.StartHttpListener(out var port);
+        Port = port;
         _loop = Task.Run(ServeAsync);
     }
 

@@ -8,7 +8,7 @@ namespace Guardia.IntegrationTests.Infrastructure;
 /// <summary>An HTTP server on 127.0.0.1 that records every webhook message it receives, by path.</summary>
 public sealed class WebhookSink : IAsyncDisposable
 {
-    readonly HttpListener _listener = new();
+    readonly HttpListener _listener;
     readonly Task _loop;
     readonly ConcurrentQueue<Received> _received = new();
 
@@ -17,9 +17,8 @@ public sealed class WebhookSink : IAsyncDisposable
 
     public WebhookSink()
     {
-        Port = FreePort.Next();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        _listener = LoopbackPorts.StartHttpListener(out var port);
+        Port = port;
         _loop = Task.Run(LoopAsync);
     }
 

@@ -143,7 +143,7 @@ public sealed class NotifierSenderTests
     [Fact]
     public async Task NotifyAsync_FailsTransiently_WhenNothingListens()
     {
-        var config = new SlackConfig { ApiUrl = new Secret($"http://127.0.0.1:{FreePort.Next()}/hook/SECRET") };
+        var config = new SlackConfig { ApiUrl = new Secret($"http://127.0.0.1:{LoopbackPorts.Next()}/hook/SECRET") };
         var slack = new SlackNotifier(config, 0, Templates, Http, TimeProvider.System);
 
         var result = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);

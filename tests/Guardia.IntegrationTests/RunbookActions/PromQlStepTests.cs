@@ -14,7 +14,7 @@ public sealed class PromQlStepTests(PromQlStepTests.Peers peers) : IClassFixture
 {
     public sealed class Peers : IAsyncLifetime
     {
-        readonly HttpListener _target = new();
+        HttpListener _target = null!;
         readonly string _dir = Directory.CreateTempSubdirectory("guardia-promql-").FullName;
         Task _loop = Task.CompletedTask;
         int _scrapes;
@@ -26,11 +26,9 @@ public sealed class PromQlStepTests(PromQlStepTests.Peers peers) : IClassFixture
 
         public async ValueTask InitializeAsync()
         {
-            var targetPort = FreePort.Next();
-            _target.Prefixes.Add($"http://127.0.0.1:{targetPort}/");
-            _target.Start();
+            _target = LoopbackPorts.StartHttpListener(out var targetPort);
             _loop = Task.Run(ServeAsync);
-            var promPort = FreePort.Next();
+            var promPort = LoopbackPorts.Next();
             var config = Path.Combine(_dir, "prometheus.yml");
             await File.WriteAllTextAsync(config, $"""
                 global:

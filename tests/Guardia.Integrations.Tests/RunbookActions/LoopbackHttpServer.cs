@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Guardia.Integrations.Tests.RunbookActions;
@@ -8,16 +7,15 @@ namespace Guardia.Integrations.Tests.RunbookActions;
 /// <summary>An HttpListener on 127.0.0.1 that records every request and answers from a handler.</summary>
 sealed class LoopbackHttpServer : IAsyncDisposable
 {
-    readonly HttpListener _listener = new();
+    readonly HttpListener _listener;
     readonly Task _loop;
     readonly Func<Received, (int Status, string Body)> _handler;
 
     public LoopbackHttpServer(Func<Received, (int Status, string Body)> handler)
     {
         _handler = handler;
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        _listener = LoopbackPorts.StartHttpListener(out var port);
+        Port = port;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -53,13 +51,6 @@ sealed class LoopbackHttpServer : IAsyncDisposable
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
         }
-    }
-
-    static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

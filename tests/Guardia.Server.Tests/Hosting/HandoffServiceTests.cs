@@ -308,19 +308,14 @@ public sealed class HandoffServiceTests : IAsyncLifetime
     /// <summary>A webhook receiver on 127.0.0.1 recording each request's path and JSON body.</summary>
     sealed class Sink : IAsyncDisposable
     {
-        readonly HttpListener _listener = new();
+        readonly HttpListener _listener;
         readonly ConcurrentQueue<(string Path, JsonElement Body)> _requests = new();
         readonly Task _loop;
 
         public Sink()
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            _listener = LoopbackPorts.StartHttpListener(out var port);
             Url = $"http://127.0.0.1:{port}";
-            _listener.Prefixes.Add(Url + "/");
-            _listener.Start();
             _loop = Task.Run(LoopAsync);
         }
 
