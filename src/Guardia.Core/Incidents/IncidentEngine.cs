@@ -119,8 +119,7 @@ public sealed class IncidentEngine : IDisposable
                 {
                     // The incident was resolved before the page went out: paging now would wake someone for nothing.
                     failed.Add(page with { State = PageState.Failed, Error = "not sent: the incident is no longer open", LastAttemptAt = now });
-                    timeline.Add(new TimelineEntry(page.IncidentId, now, Actors.System, TimelineKind.PageFailed,
-                        $"page to {page.UserId} ({page.LevelName}) not sent: the incident is no longer open", PageData(page)));
+                    timeline.Add(Entry(page.IncidentId, now, Actors.System, TimelineKind.PageFailed, PageData(page, (TimelineText.Cause, "not_sent"))));
                 }
             }
             if (failed.Count > 0)
@@ -168,8 +167,7 @@ public sealed class IncidentEngine : IDisposable
                 if (firing.Count == 0 && (policy?.AutoResolve ?? config.Settings.AutoResolve))
                 {
                     result = result.Resolve(now);
-                    batch.Timeline.Add(new TimelineEntry(result.Id, now, Actors.System, TimelineKind.Resolved,
-                        "resolved automatically: every alert of the group resolved", Data(("auto", "true"))));
+                    batch.Timeline.Add(Entry(result.Id, now, Actors.System, TimelineKind.Resolved, Data(("auto", "true"))));
                 }
             }
             else
@@ -201,8 +199,8 @@ public sealed class IncidentEngine : IDisposable
                         GroupKey = group.GroupKey,
                         Service = service.Length == 0 ? null : service,
                     };
-                    var text = $"opened by incident policy {matched.Name} for group {group.GroupKey} (receiver {group.Receiver}) as {severity}";
-                    result = Attach(Open(incident, Actors.System, text, now, config, batch), firing, now, batch);
+                    var opener = Data((TimelineText.Cause, "policy"), ("policy", matched.Name), ("group_key", group.GroupKey), ("receiver", group.Receiver));
+                    result = Attach(Open(incident, Actors.System, opener, now, config, batch), firing, now, batch);
                 }
             }
             if (batch.IsEmpty)
@@ -259,7 +257,7 @@ public sealed class IncidentEngine : IDisposable
                 Assignee = string.IsNullOrWhiteSpace(draft.Assignee) ? null : draft.Assignee,
                 CreatedBy = actor,
             };
-            result = Open(incident, actor, $"opened manually by {actor} as {draft.Severity}", now, config, batch);
+            result = Open(incident, actor, Data((TimelineText.Cause, "manual")), now, config, batch);
             batch.Put(result);
             sends = await CommitAsync(batch, now);
         }
@@ -317,9 +315,7 @@ public sealed class IncidentEngine : IDisposable
                 throw new IncidentException(IncidentError.Invalid, $"{i.Id} is already assigned to {userId}");
             }
             var n = i.Reassignments + 1;
-            batch.Timeline.Add(new TimelineEntry(i.Id, now, actor, TimelineKind.Reassigned,
-                i.Assignee is null ? $"assigned to {userId}" : $"reassigned from {i.Assignee} to {userId}",
-                Data(("from", i.Assignee ?? string.Empty), ("to", userId))));
+            batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.Reassigned, Data(("from", i.Assignee ?? string.Empty), ("to", userId))));
             var updated = i with { Assignee = userId, Reassignments = n };
             AddPage(batch, updated, $"{Cycle(i)}/reassign{n}/{userId}", i.Escalation.Level, "reassignment", i.Escalation.Repeat, userId, PageReason.Reassigned, now);
             return updated;
@@ -338,7 +334,7 @@ public sealed class IncidentEngine : IDisposable
             {
                 throw new IncidentException(IncidentError.Invalid, $"{userId} is already a responder of {i.Id}");
             }
-            batch.Timeline.Add(new TimelineEntry(i.Id, now, actor, TimelineKind.ResponderAdded, $"{userId} added as responder", Data(("user", userId))));
+            batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.ResponderAdded, Data(("user", userId))));
             var updated = i with { Responders = [.. i.Responders, userId] };
             AddPage(batch, updated, $"{Cycle(i)}/responder/{userId}", i.Escalation.Level, "responder", i.Escalation.Repeat, userId, PageReason.Responder, now);
             return updated;
@@ -365,16 +361,14 @@ public sealed class IncidentEngine : IDisposable
             {
                 if (!roles.Remove(role))
                 {
-                    throw new IncidentException(IncidentError.Invalid, $"{i.Id} has no {RoleName(role)} to clear");
+                    throw new IncidentException(IncidentError.Invalid, $"{i.Id} has no {TimelineText.RoleName(role, spanish: false)} to clear");
                 }
             }
             else
             {
                 roles[role] = userId;
             }
-            batch.Timeline.Add(new TimelineEntry(i.Id, now, actor, TimelineKind.RoleSet,
-                userId is null ? $"{RoleName(role)} cleared" : $"{userId} is {RoleName(role)}",
-                Data(("role", role.ToString()), ("user", userId ?? string.Empty))));
+            batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.RoleSet, Data(("role", role.ToString()), ("user", userId ?? string.Empty))));
             return i with { Roles = roles };
         }, ct);
     }
@@ -395,8 +389,7 @@ public sealed class IncidentEngine : IDisposable
                 throw new IncidentException(IncidentError.Invalid, $"{i.Id} is already {severity}");
             }
             var settings = Config.Settings;
-            batch.Timeline.Add(new TimelineEntry(i.Id, now, actor, TimelineKind.SeverityChanged, $"severity changed from {i.Severity} to {severity}",
-                Data(("from", i.Severity.ToString()), ("to", severity.ToString()))));
+            batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.SeverityChanged, Data(("from", i.Severity.ToString()), ("to", severity.ToString()))));
             var updated = i with { Severity = severity };
             if (!i.ResponseTargetBreached && i.AcknowledgedAt is null)
             {
@@ -445,7 +438,7 @@ public sealed class IncidentEngine : IDisposable
         MutateAsync(id, actor, (i, now, batch) =>
         {
             var updated = i.Mitigate(now);
-            batch.Timeline.Add(new TimelineEntry(i.Id, now, actor, TimelineKind.Mitigated, $"mitigated by {actor}"));
+            batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.Mitigated, Data()));
             BreachEntry(i, updated, now, batch);
             return updated;
         }, ct);
@@ -456,7 +449,7 @@ public sealed class IncidentEngine : IDisposable
         MutateAsync(id, actor, (i, now, batch) =>
         {
             var updated = i.Resolve(now);
-            batch.Timeline.Add(new TimelineEntry(i.Id, now, actor, TimelineKind.Resolved, $"resolved by {actor}"));
+            batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.Resolved, Data()));
             BreachEntry(i, updated, now, batch);
             return updated;
         }, ct);
@@ -467,7 +460,7 @@ public sealed class IncidentEngine : IDisposable
         MutateAsync(id, actor, (i, now, batch) =>
         {
             var updated = i.Close(now);
-            batch.Timeline.Add(new TimelineEntry(i.Id, now, actor, TimelineKind.Closed, $"closed by {actor}"));
+            batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.Closed, Data()));
             return updated;
         }, ct);
 
@@ -482,7 +475,7 @@ public sealed class IncidentEngine : IDisposable
             }
             var config = Config;
             var reopened = i.Reopen(now, config.Settings.ResponseTarget(i.Severity));
-            return Start(reopened, actor, TimelineKind.Reopened, $"reopened by {actor}", now, config, batch);
+            return Start(reopened, actor, TimelineKind.Reopened, Data(), now, config, batch);
         }, ct);
 
     /// <summary>Appends an event that happened outside the engine (for example <see cref="TimelineKind.NotificationSent"/>) to the timeline.</summary>
@@ -592,7 +585,7 @@ public sealed class IncidentEngine : IDisposable
 
     // ---- lifecycle steps (called under the gate) ----
 
-    Incident Open(Incident incident, string actor, string text, DateTimeOffset now, IncidentConfig config, Batch batch)
+    Incident Open(Incident incident, string actor, Dictionary<string, string> opener, DateTimeOffset now, IncidentConfig config, Batch batch)
     {
         var opened = incident with
         {
@@ -600,14 +593,15 @@ public sealed class IncidentEngine : IDisposable
             CreatedBy = actor,
             ResponseDueAt = now + config.Settings.ResponseTarget(incident.Severity),
         };
-        return Start(opened, actor, TimelineKind.Created, text, now, config, batch);
+        return Start(opened, actor, TimelineKind.Created, opener, now, config, batch);
     }
 
-    Incident Start(Incident incident, string actor, TimelineKind kind, string text, DateTimeOffset now, IncidentConfig config, Batch batch)
+    Incident Start(Incident incident, string actor, TimelineKind kind, Dictionary<string, string> data, DateTimeOffset now, IncidentConfig config, Batch batch)
     {
         var settings = config.Settings;
-        batch.Timeline.Add(new TimelineEntry(incident.Id, now, actor, kind, text,
-            Data(("severity", incident.Severity.ToString()), ("escalation_policy", incident.EscalationPolicy ?? string.Empty))));
+        data["severity"] = incident.Severity.ToString();
+        data["escalation_policy"] = incident.EscalationPolicy ?? string.Empty;
+        batch.Timeline.Add(Entry(incident.Id, now, actor, kind, data));
         var started = incident with
         {
             ReminderDueAt = settings.RemindsFor(incident.Severity) ? now + settings.StatusUpdateInterval : null,
@@ -622,9 +616,12 @@ public sealed class IncidentEngine : IDisposable
     Incident Acknowledge(Incident i, string actor, DateTimeOffset now, Batch batch, bool viaLink = false)
     {
         var updated = i.Acknowledge(actor, now);
-        batch.Timeline.Add(new TimelineEntry(i.Id, now, actor, TimelineKind.Acknowledged,
-            $"acknowledged by {actor}{(viaLink ? " (page link)" : string.Empty)} after {Format(now - i.CreatedAt)}",
-            Data(("time_to_acknowledge_ms", ((long)(now - i.CreatedAt).TotalMilliseconds).ToString(CultureInfo.InvariantCulture)))));
+        var data = Data(("time_to_acknowledge_ms", Milliseconds(now - i.CreatedAt)));
+        if (viaLink)
+        {
+            data["via"] = "link";
+        }
+        batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.Acknowledged, data));
         BreachEntry(i, updated, now, batch);
         return updated;
     }
@@ -638,9 +635,8 @@ public sealed class IncidentEngine : IDisposable
     }
 
     TimelineEntry BreachTimeline(Incident i, DateTimeOffset now) =>
-        new(i.Id, now, Actors.System, TimelineKind.ResponseTargetBreached,
-            $"response target breached: not acknowledged within {Format(i.ResponseDueAt - i.CreatedAt)} ({i.Severity})",
-            Data(("severity", i.Severity.ToString()), ("target_ms", ((long)(i.ResponseDueAt - i.CreatedAt).TotalMilliseconds).ToString(CultureInfo.InvariantCulture))));
+        Entry(i.Id, now, Actors.System, TimelineKind.ResponseTargetBreached,
+            Data(("severity", i.Severity.ToString()), ("target_ms", Milliseconds(i.ResponseDueAt - i.CreatedAt))));
 
     /// <summary>Runs whatever is due for one incident at <paramref name="now"/>: response target, escalation step, reminder.</summary>
     Incident RunDue(Incident i, DateTimeOffset now, IncidentConfig config, Batch batch)
@@ -654,8 +650,8 @@ public sealed class IncidentEngine : IDisposable
         {
             if (i.EscalationPolicy is not { } p || !config.EscalationPolicies.TryGetValue(p, out var policy))
             {
-                batch.Timeline.Add(new TimelineEntry(i.Id, now, Actors.System, TimelineKind.EscalationStopped,
-                    $"escalation stopped: escalation policy \"{i.EscalationPolicy}\" is no longer defined"));
+                batch.Timeline.Add(Entry(i.Id, now, Actors.System, TimelineKind.EscalationStopped,
+                    Data((TimelineText.Cause, "policy_missing"), ("escalation_policy", i.EscalationPolicy ?? string.Empty))));
                 i = i with { Escalation = i.Escalation with { NextDueAt = null, Exhausted = true } };
             }
             else if (NextStep(i, policy) is { } next)
@@ -664,10 +660,9 @@ public sealed class IncidentEngine : IDisposable
             }
             else
             {
-                batch.Timeline.Add(new TimelineEntry(i.Id, now, Actors.System, TimelineKind.EscalationStopped,
-                    $"escalation stopped: nobody acknowledged after the last level ({policy.Levels[^1].Name})"
-                    + (policy.Repeat > 0 ? $" and {policy.Repeat} repeat(s)" : string.Empty),
-                    Data(("escalation_policy", policy.Id))));
+                batch.Timeline.Add(Entry(i.Id, now, Actors.System, TimelineKind.EscalationStopped,
+                    Data((TimelineText.Cause, "exhausted"), ("escalation_policy", policy.Id), ("last_level", policy.Levels[^1].Name),
+                        ("repeats", policy.Repeat.ToString(CultureInfo.InvariantCulture)))));
                 i = i with { Escalation = i.Escalation with { NextDueAt = null, Exhausted = true } };
             }
         }
@@ -693,14 +688,10 @@ public sealed class IncidentEngine : IDisposable
     {
         var lvl = policy.Levels[level];
         var users = ResolveLevel(i, lvl, now, batch);
-        var pass = repeat == 0 ? string.Empty : $" (repeat {repeat})";
-        var verb = reason == PageReason.EscalateNow ? $"escalated now by {actor} to" : level == 0 && repeat == 0 ? "paging" : "escalated to";
-        batch.Timeline.Add(new TimelineEntry(i.Id, now, actor, TimelineKind.Escalated,
-            users.Count == 0
-                ? $"{verb} {lvl.Name}{pass}: nobody to page ({string.Join(", ", lvl.Targets)} resolved to no one)"
-                : $"{verb} {lvl.Name}{pass}: paging {string.Join(", ", users)}",
+        batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.Escalated,
             Data(("level", level.ToString(CultureInfo.InvariantCulture)), ("level_name", lvl.Name),
-                ("repeat", repeat.ToString(CultureInfo.InvariantCulture)), ("users", string.Join(",", users)))));
+                ("repeat", repeat.ToString(CultureInfo.InvariantCulture)), ("users", string.Join(",", users)),
+                ("reason", reason.ToString()), ("targets", string.Join(", ", lvl.Targets)))));
         var updated = i with
         {
             Escalation = new EscalationState(level, repeat, i.Escalation.Cycle, rearm ? now + lvl.Timeout : i.Escalation.NextDueAt, false),
@@ -725,8 +716,8 @@ public sealed class IncidentEngine : IDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // One broken schedule must not stop the other targets of the level from being paged.
-                batch.Timeline.Add(new TimelineEntry(i.Id, now, Actors.System, TimelineKind.PageFailed,
-                    $"cannot resolve {target} of {level.Name}: {ex.Message}", Data(("target", target.ToString()))));
+                batch.Timeline.Add(Entry(i.Id, now, Actors.System, TimelineKind.PageFailed,
+                    Data((TimelineText.Cause, "unresolved"), ("target", target.ToString()), ("level_name", level.Name), ("error", ex.Message))));
                 continue;
             }
             foreach (var u in resolved)
@@ -757,10 +748,9 @@ public sealed class IncidentEngine : IDisposable
             var lvl = policy.Levels[Math.Min(i.Escalation.Level, policy.Levels.Count - 1)];
             recipients.AddRange(ResolveLevel(i, lvl, now, batch));
         }
-        batch.Timeline.Add(new TimelineEntry(i.Id, now, Actors.System, TimelineKind.Reminder,
-            $"status update due ({i.Severity}, every {Format(settings.StatusUpdateInterval)})"
-            + (recipients.Count == 0 ? ": nobody to remind" : ": reminding " + string.Join(", ", recipients)),
-            Data(("reminder", n.ToString(CultureInfo.InvariantCulture)), ("users", string.Join(",", recipients)))));
+        batch.Timeline.Add(Entry(i.Id, now, Actors.System, TimelineKind.Reminder,
+            Data(("reminder", n.ToString(CultureInfo.InvariantCulture)), ("users", string.Join(",", recipients)),
+                ("severity", i.Severity.ToString()), ("interval_ms", Milliseconds(settings.StatusUpdateInterval)))));
         var updated = i with { Reminders = n, ReminderDueAt = now + settings.StatusUpdateInterval };
         foreach (var user in recipients)
         {
@@ -780,8 +770,7 @@ public sealed class IncidentEngine : IDisposable
             {
                 (added ??= []).Add(a.Fingerprint);
                 var name = a.Labels.Get("alertname");
-                batch.Timeline.Add(new TimelineEntry(incident.Id, now, Actors.System, TimelineKind.AlertAttached,
-                    $"alert attached: {(name.Length == 0 ? a.Labels.ToString() : name)} {a.Fingerprint}",
+                batch.Timeline.Add(Entry(incident.Id, now, Actors.System, TimelineKind.AlertAttached,
                     Data(("fingerprint", a.Fingerprint.ToString()), ("alertname", name), ("labels", a.Labels.ToString()))));
             }
         }
@@ -1107,10 +1096,9 @@ public sealed class IncidentEngine : IDisposable
                     LastAttemptAt = now,
                     Error = outcome.Delivered ? null : outcome.Error ?? "unknown error",
                 });
-                var what = page.Reason == PageReason.Reminder ? "status update reminder" : "page";
                 timeline.Add(outcome.Delivered
-                    ? new TimelineEntry(page.IncidentId, now, Actors.System, TimelineKind.PageDelivered, $"{what} delivered to {page.UserId} ({page.LevelName})", PageData(page))
-                    : new TimelineEntry(page.IncidentId, now, Actors.System, TimelineKind.PageFailed, $"{what} to {page.UserId} ({page.LevelName}) failed: {outcome.Error}", PageData(page)));
+                    ? Entry(page.IncidentId, now, Actors.System, TimelineKind.PageDelivered, PageData(page))
+                    : Entry(page.IncidentId, now, Actors.System, TimelineKind.PageFailed, PageData(page, (TimelineText.Cause, "delivery"), ("error", outcome.Error ?? string.Empty))));
             }
             try
             {
@@ -1147,9 +1135,23 @@ public sealed class IncidentEngine : IDisposable
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    static Dictionary<string, string> PageData(PageRecord page) => Data(
-        ("page", page.Id), ("user", page.UserId), ("level", page.Level.ToString(CultureInfo.InvariantCulture)),
-        ("level_name", page.LevelName), ("reason", page.Reason.ToString()));
+    static Dictionary<string, string> PageData(PageRecord page, params (string Key, string Value)[] more)
+    {
+        var data = Data(("page", page.Id), ("user", page.UserId), ("level", page.Level.ToString(CultureInfo.InvariantCulture)),
+            ("level_name", page.LevelName), ("reason", page.Reason.ToString()));
+        foreach (var (k, v) in more)
+        {
+            data[k] = v;
+        }
+        return data;
+    }
+
+    /// <summary>A timeline entry whose stored sentence is the English one <see cref="TimelineText"/> builds from the data,
+    /// so Spanish readers get the same sentence rebuilt from the same data.</summary>
+    static TimelineEntry Entry(string incidentId, DateTimeOffset now, string actor, TimelineKind kind, Dictionary<string, string> data) =>
+        new(incidentId, now, actor, kind, TimelineText.English(kind, actor, data), data);
+
+    static string Milliseconds(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     static Dictionary<string, string> Data(params (string Key, string Value)[] pairs)
     {
@@ -1194,17 +1196,6 @@ public sealed class IncidentEngine : IDisposable
     }
 
     static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
-
-    static string RoleName(IncidentRole role) => role switch
-    {
-        IncidentRole.Commander => "incident commander",
-        IncidentRole.TechnicalLead => "technical lead",
-        IncidentRole.CommunicationsLead => "communications lead",
-        _ => "scribe",
-    };
-
-    static string Format(TimeSpan t) =>
-        t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{Math.Max(0, t.TotalSeconds):0.###}s";
 
     /// <summary>The writes one operation makes; incidents keyed by id so a step that touches one twice writes it once.</summary>
     sealed class Batch

@@ -22,8 +22,9 @@ public sealed class ApiClient : IDisposable
 
     readonly HttpClient _http;
 
-    /// <summary>A client for <paramref name="baseUrl"/> sending <paramref name="token"/> (none when null).</summary>
-    public ApiClient(Uri baseUrl, string? token, HttpMessageHandler? handler = null)
+    /// <summary>A client for <paramref name="baseUrl"/> sending <paramref name="token"/> (none when null) and asking for
+    /// texts in <paramref name="language"/> (<c>en</c> or <c>es</c>; none when null).</summary>
+    public ApiClient(Uri baseUrl, string? token, HttpMessageHandler? handler = null, string? language = null)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         BaseUrl = baseUrl;
@@ -35,6 +36,10 @@ public sealed class ApiClient : IDisposable
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         HasToken = !string.IsNullOrEmpty(token);
+        if (!string.IsNullOrEmpty(language))
+        {
+            _http.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(language));
+        }
     }
 
     /// <summary>The server's base URL.</summary>
@@ -194,13 +199,42 @@ public sealed class ApiClientOptions
         Recursive = true,
     };
 
-    /// <summary>Adds the three options to <paramref name="command"/> (and, being recursive, to its subcommands).</summary>
+    /// <summary>The language of the texts the server writes (timeline sentences, errors).</summary>
+    public Option<string?> Language { get; } = new("--lang")
+    {
+        Description = "Language of the server's texts: en or es (default: from LC_ALL, LC_MESSAGES or LANG).",
+        Recursive = true,
+    };
+
+    /// <summary>Adds the options to <paramref name="command"/> (and, being recursive, to its subcommands).</summary>
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Url);
         command.Options.Add(Token);
         command.Options.Add(Output);
+        command.Options.Add(Language);
+    }
+
+    static readonly string[] LocaleVariables = ["LC_ALL", "LC_MESSAGES", "LANG"];
+
+    /// <summary><c>es</c> when <paramref name="explicitLanguage"/>, or else the first of LC_ALL, LC_MESSAGES and LANG that
+    /// is set, names Spanish; <c>en</c> otherwise.</summary>
+    /// <exception cref="ApiClientException"><paramref name="explicitLanguage"/> is neither en nor es.</exception>
+    public static string ChooseLanguage(string? explicitLanguage, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (!string.IsNullOrWhiteSpace(explicitLanguage))
+        {
+            return explicitLanguage.Trim().ToLowerInvariant() switch
+            {
+                "es" => "es",
+                "en" => "en",
+                var other => throw new ApiClientException(null, $"--lang \"{other}\" is not en or es"),
+            };
+        }
+        var fromEnvironment = LocaleVariables.Select(environment).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        return Core.Incidents.TimelineText.IsSpanish(fromEnvironment) ? "es" : "en";
     }
 
     /// <summary>A client for the URL and token the command line (or <c>GUARDIA_TOKEN</c>) gives.</summary>
@@ -214,7 +248,8 @@ public sealed class ApiClientOptions
             throw new ApiClientException(null, $"--guardia.url \"{url}\" is not an http:// or https:// URL");
         }
         var token = parse.GetValue(Token) ?? Environment.GetEnvironmentVariable(ApiClient.TokenVariable);
-        return new ApiClient(uri, string.IsNullOrWhiteSpace(token) ? null : token.Trim());
+        var language = ChooseLanguage(parse.GetValue(Language), Environment.GetEnvironmentVariable);
+        return new ApiClient(uri, string.IsNullOrWhiteSpace(token) ? null : token.Trim(), language: language);
     }
 
     /// <summary>Runs <paramref name="action"/>, printing an <see cref="ApiClientException"/> as <c>guardia VERB: message</c> (exit 1).</summary>

@@ -98,9 +98,9 @@ sealed class IncidentService(
         {
             if (await engine.GetByGroupAsync(flush.GroupKey, CancellationToken.None) is { IsOpen: true } incident)
             {
+                var data = new Dictionary<string, string> { ["receiver"] = flush.Receiver, ["integration"] = integration.ToString() };
                 await engine.RecordEventAsync(incident.Id, TimelineKind.NotificationSent,
-                    $"notification sent to {flush.Receiver} by {integration}",
-                    new Dictionary<string, string> { ["receiver"] = flush.Receiver, ["integration"] = integration.ToString() }, Actors.System, CancellationToken.None);
+                    TimelineText.English(TimelineKind.NotificationSent, Actors.System, data), data, Actors.System, CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

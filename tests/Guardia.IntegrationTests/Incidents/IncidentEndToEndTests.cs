@@ -89,6 +89,25 @@ public sealed class IncidentEndToEndTests
         // Each person was paged once: no duplicate page, no page after the acknowledgement.
         Assert.Single(sink.Requests, r => r.Path == "/sms/ana");
         Assert.Single(sink.Requests, r => r.Path == "/sms/luis");
+
+        // The same timeline reads in Spanish for a caller who prefers it; ?lang=en wins over the header.
+        var spanish = await TimelineTextsAsync(guardia, viewer, "INC-1", "", "es-PE,es;q=0.9");
+        Assert.StartsWith("abierto por la política de incidentes", spanish[0], StringComparison.Ordinal);
+        Assert.Contains(spanish, t => t.StartsWith("reconocido por luis (enlace del aviso) tras ", StringComparison.Ordinal));
+        Assert.Contains("resuelto automáticamente: todas las alertas del grupo se resolvieron", spanish);
+        var english = await TimelineTextsAsync(guardia, viewer, "INC-1", "?lang=en", "es");
+        Assert.Equal(incident.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("text").GetString()!), english);
+        Assert.Equal(english.Count, spanish.Count);
+    }
+
+    static async Task<List<string>> TimelineTextsAsync(AlertApiServer guardia, string token, string id, string query, string acceptLanguage)
+    {
+        using var request = TestTokens.Request(HttpMethod.Get, $"/api/v1/incidents/{id}{query}", token);
+        request.Headers.AcceptLanguage.ParseAdd(acceptLanguage);
+        using var response = await guardia.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        var incident = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return [.. incident.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("text").GetString()!)];
     }
 
     static async Task<JsonElement> GetIncidentAsync(AlertApiServer guardia, string token, string id)

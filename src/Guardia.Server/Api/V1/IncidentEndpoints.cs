@@ -18,7 +18,7 @@ static class IncidentEndpoints
         group.MapGet("/", ListAsync).RequireGuardiaRole(Role.Viewer)
             .WithSummary("Incidents, newest first. Query: status (triggered, acknowledged, mitigated, resolved, closed), severity (P1..P4), limit (1..1000, default 100).");
         group.MapGet("/{id}", ShowAsync).RequireGuardiaRole(Role.Viewer)
-            .WithSummary("One incident with its timeline and pages.");
+            .WithSummary("One incident with its timeline and pages; timeline sentences in Spanish with ?lang=es or Accept-Language: es.");
         group.MapPost("/", CreateAsync).RequireGuardiaRole(Role.Responder).WithAuditKind("api.incident.create")
             .WithSummary("Opens a manual incident. Body: {\"title\", \"severity\" (P1..P4), \"service\", \"escalation_policy\", \"assignee\"}.");
         group.MapPost("/{id}/{action}", ActAsync).RequireGuardiaRole(Role.Responder)
@@ -64,8 +64,9 @@ static class IncidentEndpoints
         return Json(list, 200);
     }
 
-    static async Task<IResult> ShowAsync(string id, IncidentService incidents, CancellationToken ct)
+    static async Task<IResult> ShowAsync(string id, HttpRequest request, IncidentService incidents, CancellationToken ct)
     {
+        var language = ApiProblem.PrefersSpanish(request) ? "es" : "en";
         var engine = incidents.Engine;
         if (await engine.GetAsync(id, ct) is not { } incident)
         {
@@ -85,7 +86,7 @@ static class IncidentEndpoints
                 ["at"] = e.At.ToString("O", CultureInfo.InvariantCulture),
                 ["actor"] = e.Actor,
                 ["kind"] = Snake(e.Kind.ToString()),
-                ["text"] = e.Text,
+                ["text"] = TimelineText.Localize(e, language),
                 ["data"] = data,
             });
         }

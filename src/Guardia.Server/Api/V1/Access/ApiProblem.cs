@@ -21,8 +21,14 @@ static class ApiProblem
         return context.Response.WriteAsync(new JsonObject { ["code"] = status, ["message"] = message }.ToJsonString(Readable), context.RequestAborted);
     }
 
-    static bool PrefersSpanish(HttpRequest request)
+    /// <summary>True when the caller asks for Spanish: <c>?lang=es</c>, or else an <c>Accept-Language</c> whose first
+    /// language is Spanish.</summary>
+    public static bool PrefersSpanish(HttpRequest request)
     {
+        if (request.Query["lang"].ToString() is { Length: > 0 } lang)
+        {
+            return Core.Incidents.TimelineText.IsSpanish(lang);
+        }
         var header = request.Headers.AcceptLanguage.ToString();
         return header.TrimStart().StartsWith("es", StringComparison.OrdinalIgnoreCase);
     }
