@@ -532,6 +532,20 @@ public sealed class IncidentEngine : IDisposable
     /// <summary>The pages of <paramref name="id"/> in the order they were recorded.</summary>
     public Task<IReadOnlyList<PageRecord>> GetPagesAsync(string id, CancellationToken ct) => _store.GetPagesAsync(id, ct);
 
+    /// <summary>A copy of the open incidents held in memory.</summary>
+    public IReadOnlyList<Incident> OpenIncidents()
+    {
+        _gate.Wait();
+        try
+        {
+            return [.. _open.Values];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>The number of open incidents held in memory.</summary>
     public int OpenCount
     {
@@ -1047,7 +1061,8 @@ public sealed class IncidentEngine : IDisposable
         {
             var expires = _time.GetUtcNow() + Config.Settings.AckTokenLifetime;
             var page = new Page(record.Id, incident, record.Level, record.LevelName, record.UserId,
-                AckTokens.Create(_ackKey, incident.Id, record.UserId, expires), expires, record.Reason);
+                AckTokens.Create(_ackKey, incident.Id, record.UserId, expires), expires, record.Reason)
+            { DecidedAt = record.CreatedAt };
             try
             {
                 outcome = await _pager.PageAsync(page, token) ?? PageOutcome.Failure("the pager returned no outcome");

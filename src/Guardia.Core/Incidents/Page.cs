@@ -57,7 +57,11 @@ public sealed record PageRecord(
 /// <param name="AckToken">A token that acknowledges the incident as <paramref name="UserId"/> (see <see cref="AckTokens"/>).</param>
 /// <param name="AckTokenExpiresAt">When the token stops working.</param>
 /// <param name="Reason">Why this page is sent.</param>
-public sealed record Page(string Id, Incident Incident, int Level, string LevelName, string UserId, string AckToken, DateTimeOffset AckTokenExpiresAt, PageReason Reason);
+public sealed record Page(string Id, Incident Incident, int Level, string LevelName, string UserId, string AckToken, DateTimeOffset AckTokenExpiresAt, PageReason Reason)
+{
+    /// <summary>When the engine decided the page (its escalation step, reminder or action); delivery follows.</summary>
+    public DateTimeOffset DecidedAt { get; init; }
+}
 
 /// <summary>What the pager reports for one page.</summary>
 public sealed record PageOutcome(bool Delivered, string? Error)

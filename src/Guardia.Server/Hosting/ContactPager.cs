@@ -4,16 +4,24 @@ using Guardia.Core.Incidents;
 using Guardia.Core.OnCall;
 using Guardia.Integrations.Notifiers;
 using Guardia.Integrations.Paging;
+using Guardia.Server.Observability;
 
 namespace Guardia.Server.Hosting;
 
 /// <summary>Delivers pages to every contact method of the person paged, in their language, each with the link that
 /// acknowledges the incident; a page is delivered when at least one contact method took it.</summary>
-sealed class ContactPager(ConfigHolder config, ContactSender sender, ServeOptions options, ILogger<ContactPager> logger) : IPager
+sealed class ContactPager(ConfigHolder config, ContactSender sender, ServeOptions options, IncidentMetrics metrics, TimeProvider time, ILogger<ContactPager> logger) : IPager
 {
     public async Task<PageOutcome> PageAsync(Page page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(page);
+        var outcome = await DeliverAsync(page, ct);
+        metrics.Paged(page.Reason, outcome.Delivered, time.GetUtcNow() - page.DecidedAt);
+        return outcome;
+    }
+
+    async Task<PageOutcome> DeliverAsync(Page page, CancellationToken ct)
+    {
         if (!config.Current.OnCall.Users.TryGetValue(page.UserId, out var user))
         {
             return PageOutcome.Failure($"user {page.UserId} is not defined (any more)");

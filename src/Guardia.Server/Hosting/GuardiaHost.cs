@@ -93,6 +93,7 @@ static class GuardiaHost
         builder.Services.AddSingleton<NotificationMetrics>();
         builder.Services.AddSingleton(sp => new Guardia.Integrations.Paging.ContactSender(
             sp.GetRequiredService<Guardia.Integrations.Notifiers.NotifierHttpClients>(), () => sp.GetRequiredService<ConfigHolder>().Current.Config.Global, time));
+        builder.Services.AddSingleton<IncidentMetrics>();
         builder.Services.AddSingleton<ContactPager>();
         builder.Services.AddSingleton<OnCallTargets>();
         builder.Services.AddSingleton<IncidentService>();
@@ -146,6 +147,9 @@ static class GuardiaHost
             metrics.Silences.WithLabels("pending").Set(states[(int)SilenceState.Pending]);
             metrics.Silences.WithLabels("expired").Set(states[(int)SilenceState.Expired]);
         });
+        var incidentMetrics = app.Services.GetRequiredService<IncidentMetrics>();
+        var incidentService = app.Services.GetRequiredService<IncidentService>();
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => incidentMetrics.Refresh(incidentService.OpenIncidents()));
 
         var config = app.Services.GetRequiredService<ConfigHolder>();
         var ingestion = app.Services.GetRequiredService<IngestionTokenSettings>();

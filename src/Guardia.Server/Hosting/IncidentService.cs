@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Guardia.Core.Alerts;
 using Guardia.Core.Incidents;
 using Guardia.Core.Notify;
+using Guardia.Server.Observability;
 using Guardia.Storage.Sqlite;
 
 namespace Guardia.Server.Hosting;
@@ -15,6 +16,7 @@ sealed class IncidentService(
     OnCallTargets targets,
     ServeOptions options,
     TimeProvider time,
+    IncidentMetrics metrics,
     ILogger<IncidentService> logger) : IHostedService, IDisposable
 {
     /// <summary>The file under the storage path holding the key that signs acknowledge links.</summary>
@@ -26,6 +28,9 @@ sealed class IncidentService(
     /// <summary>Raised after an incident opened, by an incident policy (with the group's alerts) or by hand (no
     /// alerts); handlers run in the background and their failures are logged (runbooks start here).</summary>
     public event Func<Incident, IReadOnlyList<Alert>, Task>? Opened;
+
+    /// <summary>The open incidents held in memory; none before the service started.</summary>
+    public IReadOnlyList<Incident> OpenIncidents() => _engine?.OpenIncidents() ?? [];
 
     /// <summary>The engine; available once the service started.</summary>
     public IncidentEngine Engine => _engine ?? throw new InvalidOperationException("The incident engine is not started.");
@@ -67,6 +72,7 @@ sealed class IncidentService(
     /// <summary>Tells the <see cref="Opened"/> handlers about <paramref name="incident"/>, in the background.</summary>
     public void RaiseOpened(Incident incident, IReadOnlyList<Alert> alerts)
     {
+        metrics.Opened(incident);
         if (Opened is not { } handlers)
         {
             return;

@@ -68,6 +68,15 @@ public sealed class IncidentEndToEndTests
         Assert.Equal("luis", incident.GetProperty("acknowledged_by").GetString());
         Assert.Equal(JsonValueKind.Null, incident.GetProperty("escalation").GetProperty("next_due_at").ValueKind);
 
+        // Guardia's own metrics tell the same story, so Guardia itself can be alerted on.
+        await WaitForMetricsAsync(guardia,
+            "guardia_incidents_open{severity=\"P1\",status=\"acknowledged\"} 1",
+            "guardia_incidents_open{severity=\"P1\",status=\"triggered\"} 0",
+            "guardia_incidents_opened_total{severity=\"P1\"} 1",
+            "guardia_pages_total{reason=\"escalation\",outcome=\"delivered\"} 2",
+            "guardia_pages_total{reason=\"escalation\",outcome=\"failed\"} 0",
+            "guardia_page_delay_seconds_count{outcome=\"delivered\"} 2");
+
         // The rule resolves: Prometheus sends the resolution, the group flushes, the incident resolves itself.
         target.Value = 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -89,6 +98,7 @@ public sealed class IncidentEndToEndTests
         // Each person was paged once: no duplicate page, no page after the acknowledgement.
         Assert.Single(sink.Requests, r => r.Path == "/sms/ana");
         Assert.Single(sink.Requests, r => r.Path == "/sms/luis");
+        await WaitForMetricsAsync(guardia, "guardia_incidents_open{severity=\"P1\",status=\"acknowledged\"} 0");
 
         // The same timeline reads in Spanish for a caller who prefers it; ?lang=en wins over the header.
         var spanish = await TimelineTextsAsync(guardia, viewer, "INC-1", "", "es-PE,es;q=0.9");
@@ -98,6 +108,26 @@ public sealed class IncidentEndToEndTests
         var english = await TimelineTextsAsync(guardia, viewer, "INC-1", "?lang=en", "es");
         Assert.Equal(incident.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("text").GetString()!), english);
         Assert.Equal(english.Count, spanish.Count);
+    }
+
+    static async Task WaitForMetricsAsync(AlertApiServer guardia, params string[] samples)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        string metrics;
+        while (true)
+        {
+            metrics = await guardia.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+            var lines = metrics.Split('\n');
+            if (samples.All(lines.Contains) || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+        foreach (var sample in samples)
+        {
+            Assert.Contains(sample, metrics.Split('\n'));
+        }
     }
 
     static async Task<List<string>> TimelineTextsAsync(AlertApiServer guardia, string token, string id, string query, string acceptLanguage)

@@ -7,6 +7,7 @@ using Guardia.Core.Incidents;
 using Guardia.Integrations.Notifiers;
 using Guardia.Integrations.Paging;
 using Guardia.Server.Hosting;
+using Guardia.Server.Observability;
 using Guardia.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -104,8 +105,9 @@ public sealed class HandoffServiceTests : IAsyncLifetime
         var config = new ConfigHolder(options, _time, NullLogger<ConfigHolder>.Instance);
         Assert.Null(config.Reload());
         var sender = new ContactSender(_clients, () => config.Current.Config.Global, _time);
-        var incidents = new IncidentService(config, new ContactPager(config, sender, options, NullLogger<ContactPager>.Instance),
-            new OnCallTargets(config), options, _time, NullLogger<IncidentService>.Instance);
+        var metrics = new IncidentMetrics();
+        var incidents = new IncidentService(config, new ContactPager(config, sender, options, metrics, _time, NullLogger<ContactPager>.Instance),
+            new OnCallTargets(config), options, _time, metrics, NullLogger<IncidentService>.Instance);
         _owned.Add(incidents);
         await incidents.StartAsync(ct);
         var journal = new SqliteAlertJournal(SqliteDatabase.Open(_dir));
