@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
 using Guardia.Core.Notify;
-using Guardia.Core.Templating.Alertmanager;
 
 namespace Guardia.Integrations.Notifiers.Slack;
 

@@ -4,7 +4,6 @@ using Guardia.Core.Access;
 using Guardia.Core.Configuration;
 using Guardia.Core.DeadLetters;
 using Guardia.Core.Notify;
-using Guardia.Core.Routing;
 using Guardia.Core.Templating.Alertmanager;
 using Guardia.Integrations.Notifiers;
 using Guardia.Server.Api.V1.Access;
@@ -57,7 +56,7 @@ static class DeadLetterEndpoints
         {
             return Json(Problem(id, $"receiver {letter.Receiver} has no {letter.Integration}[{letter.IntegrationIndex}] integration any more"), 409);
         }
-        var flush = new Flush(letter.GroupKey, letter.Receiver, letter.GroupLabels, letter.FlushedAt, new RouteOptions { Receiver = letter.Receiver });
+        var flush = new Flush(letter.GroupKey, letter.Receiver, letter.GroupLabels, letter.FlushedAt, new Guardia.Core.Routing.RouteOptions { Receiver = letter.Receiver });
         var result = await integration.NotifyAsync(flush, letter.Alerts, ct);
         var secrets = ReceiverSecrets.Of(receiver);
         var logger = loggers.CreateLogger("Guardia.DeadLetters");
