@@ -63,6 +63,7 @@ public sealed class WebhookNotifierTests
         var result = await notifier.NotifyAsync(flush, alerts, CancellationToken.None);
         Assert.False(result.Success);
         Assert.Equal(retry, result.Retry);
+        Assert.Equal(status, result.StatusCode);
         Assert.Contains($"unexpected status code {status}", result.Error, StringComparison.Ordinal);
     }
 
