@@ -7,27 +7,19 @@ namespace Guardia.Integrations.Notifiers;
 
 /// <summary>What the notifiers that render templates into JSON and post it (Slack, PagerDuty, MS Teams) share: the
 /// context, the HTTP client of their <c>http_config</c>, its authorization and the per-attempt timeout.</summary>
-public abstract class JsonNotifier : INotifier
+/// <param name="context">The templates, external URL and clock of the configuration.</param>
+/// <param name="http">The client built for <paramref name="httpConfig"/>.</param>
+/// <param name="httpConfig">The integration's <c>http_config</c>, whose authorization goes on every request.</param>
+public abstract class JsonNotifier(NotifierContext context, HttpClient http, HttpClientConfig httpConfig) : INotifier
 {
-    readonly HttpClient _http;
-    readonly HttpClientConfig _httpConfig;
-
-    /// <summary>Binds the notifier to <paramref name="context"/> and to the client <paramref name="http"/> built for <paramref name="httpConfig"/>.</summary>
-    protected JsonNotifier(NotifierContext context, HttpClient http, HttpClientConfig httpConfig)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(httpConfig);
-        Context = context;
-        _http = http;
-        _httpConfig = httpConfig;
-    }
+    readonly HttpClient _http = http ?? throw new ArgumentNullException(nameof(http));
+    readonly HttpClientConfig _httpConfig = httpConfig ?? throw new ArgumentNullException(nameof(httpConfig));
 
     /// <summary>How long one attempt may take.</summary>
     public TimeSpan AttemptTimeout { get; init; } = JsonDelivery.DefaultAttemptTimeout;
 
     /// <summary>The templates, external URL and clock of the configuration.</summary>
-    protected NotifierContext Context { get; }
+    protected NotifierContext Context { get; } = context ?? throw new ArgumentNullException(nameof(context));
 
     /// <inheritdoc/>
     public abstract Task<NotifyResult> NotifyAsync(Flush flush, IReadOnlyList<Alert> alerts, CancellationToken ct);

@@ -38,6 +38,10 @@ public sealed class ReceiverIntegrationsTests
 
     static AlertmanagerConfig Load(string yaml) => AlertmanagerConfigLoader.Load(yaml, "receivers.yml");
 
+    /// <summary>A configuration whose only receiver, <c>r</c>, has <paramref name="integrations"/> (indented as its keys).</summary>
+    static AlertmanagerConfig OneReceiver(string integrations) =>
+        Load("route:\n  receiver: r\nreceivers:\n  - name: r\n" + integrations + "\n");
+
     [Fact]
     public void For_ListsIntegrations_InAlertmanagersOrderWithIndexPerKind()
     {
@@ -84,11 +88,7 @@ public sealed class ReceiverIntegrationsTests
     public async Task Integrations_DeliverThroughTheirOwnedClients_WebhookAndSlackAlike()
     {
         await using var sink = new LoopbackHttpServer(_ => (200, "ok"));
-        var yaml = $$"""
-            route:
-              receiver: r
-            receivers:
-              - name: r
+        var config = OneReceiver($$"""
                 webhook_configs:
                   - url: '{{sink.BaseUrl}}/hook'
                     http_config:
@@ -98,9 +98,9 @@ public sealed class ReceiverIntegrationsTests
                     channel: '#ops'
                     http_config:
                       bearer_token: 'slack-token'
-            """;
+            """);
         var request = Request();
-        using var built = ReceiverIntegrations.Build(Load(yaml), Context);
+        using var built = ReceiverIntegrations.Build(config, Context);
 
         var results = new List<NotifyResult>();
         foreach (var integration in built.ByReceiver["r"])
@@ -120,16 +120,12 @@ public sealed class ReceiverIntegrationsTests
     public async Task Dispose_DisposesTheClients_ItsIntegrationsSendWith()
     {
         await using var sink = new LoopbackHttpServer(_ => (200, "ok"));
-        var yaml = $$"""
-            route:
-              receiver: r
-            receivers:
-              - name: r
+        var config = OneReceiver($$"""
                 slack_configs:
                   - api_url: '{{sink.BaseUrl}}/slack'
-            """;
+            """);
         var request = Request();
-        var built = ReceiverIntegrations.Build(Load(yaml), Context);
+        var built = ReceiverIntegrations.Build(config, Context);
         var slack = built.ByReceiver["r"][0];
 
         built.Dispose();
