@@ -84,11 +84,8 @@ public sealed class ReceiverIntegrationsTests
         Assert.Same(receiver.MSTeamsConfigs[0].HttpConfig, asked[^1]);
     }
 
-    [Fact]
-    public async Task Integrations_DeliverThroughTheirOwnedClients_WebhookAndSlackAlike()
-    {
-        await using var sink = new LoopbackHttpServer(_ => (200, "ok"));
-        var config = OneReceiver($$"""
+    /// <summary>Receiver <c>r</c> with a webhook and a Slack integration posting to <paramref name="sink"/>, each with its own bearer token.</summary>
+    static AlertmanagerConfig HookAndSlack(LoopbackHttpServer sink) => OneReceiver($$"""
                 webhook_configs:
                   - url: '{{sink.BaseUrl}}/hook'
                     http_config:
@@ -99,8 +96,13 @@ public sealed class ReceiverIntegrationsTests
                     http_config:
                       bearer_token: 'slack-token'
             """);
+
+    [Fact]
+    public async Task Integrations_DeliverThroughTheirOwnedClients_WebhookAndSlackAlike()
+    {
+        await using var sink = new LoopbackHttpServer(_ => (200, "ok"));
         var request = Request();
-        using var built = ReceiverIntegrations.Build(config, Context);
+        using var built = ReceiverIntegrations.Build(HookAndSlack(sink), Context);
 
         var results = new List<NotifyResult>();
         foreach (var integration in built.ByReceiver["r"])
@@ -120,17 +122,15 @@ public sealed class ReceiverIntegrationsTests
     public async Task Dispose_DisposesTheClients_ItsIntegrationsSendWith()
     {
         await using var sink = new LoopbackHttpServer(_ => (200, "ok"));
-        var config = OneReceiver($$"""
-                slack_configs:
-                  - api_url: '{{sink.BaseUrl}}/slack'
-            """);
         var request = Request();
-        var built = ReceiverIntegrations.Build(config, Context);
-        var slack = built.ByReceiver["r"][0];
+        var built = ReceiverIntegrations.Build(HookAndSlack(sink), Context);
 
         built.Dispose();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => slack.NotifyAsync(request.Flush, request.Alerts, TestContext.Current.CancellationToken));
+        foreach (var integration in built.ByReceiver["r"])
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => integration.NotifyAsync(request.Flush, request.Alerts, TestContext.Current.CancellationToken));
+        }
         Assert.Empty(sink.Requests);
     }
 }
