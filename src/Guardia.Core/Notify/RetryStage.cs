@@ -71,8 +71,8 @@ public sealed class RetryStage(
             {
                 result = NotifyResult.Retryable("context deadline exceeded");
             }
-            metrics.Attempted(integration.Name, time.GetElapsedTime(started), !result.Succeeded);
-            if (result.Succeeded)
+            metrics.Attempted(integration.Name, time.GetElapsedTime(started), !result.Success);
+            if (result.Success)
             {
                 await _outcomes.DeliveredAsync(flush, integration, CancellationToken.None);
                 return alerts;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Guardia.Core.Notify;
 
 namespace Guardia.Integrations.Notifiers;
 
@@ -127,16 +128,16 @@ public static class JsonDelivery
                 error += ": " + (text.Length > 1024 ? text[..1024] : text);
             }
             var retry = status / 100 == 5 || status == 429 || Array.IndexOf(extraRetryCodes, status) >= 0;
-            return retry ? NotifyResult.Transient(error, status) : NotifyResult.Permanent(error, status);
+            return retry ? NotifyResult.Retryable(error, status) : NotifyResult.Permanent(error, status);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            return NotifyResult.Transient($"no answer within {attemptTimeout.TotalSeconds:0.###}s");
+            return NotifyResult.Retryable($"no answer within {attemptTimeout.TotalSeconds:0.###}s");
         }
         catch (HttpRequestException ex)
         {
             // HttpRequestException messages name host and port, never the path or query where tokens live.
-            return NotifyResult.Transient(ex.Message);
+            return NotifyResult.Retryable(ex.Message);
         }
     }
 

@@ -31,6 +31,8 @@ public sealed class NotifierHttpClients : IDisposable
         {
             AllowAutoRedirect = config.FollowRedirects,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // A receiver that stops answering must not make a busy group open connections without end.
+            MaxConnectionsPerServer = 64,
         };
         if (config.ProxyUrl is { Length: > 0 } proxy)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Guardia.Core.Configuration;
+using Guardia.Core.Notify;
 using Guardia.Integrations.Notifiers;
 using Guardia.Integrations.Notifiers.Email;
 using MimeKit;

@@ -22,7 +22,6 @@ sealed class DispatchService(
     Silencer silencer,
     Inhibitor inhibitor,
     NotificationMetrics metrics,
-    NotifierHttpClients clients,
     IDeadLetterStore deadLetters,
     IncidentService incidents,
     ServeOptions options,
@@ -93,8 +92,7 @@ sealed class DispatchService(
             logger.LogError("Templates of {File} do not load, notifying with the default templates only: {Error}", options.ConfigFile, ex.Message);
             templates = NotificationTemplates.Create([], time);
         }
-        var integrations = ReceiverIntegrations.Build(snapshot.Config, externalUrl,
-            receiver => ReceiverNotifiers.Create(receiver, templates, clients.For, time));
+        var integrations = ReceiverIntegrations.Build(snapshot.Config, new NotifierContext(templates, externalUrl, time));
         foreach (var u in integrations.Unsupported)
         {
             logger.LogWarning("Receiver {Receiver} is not notified: this build does not send {Integration}", u, u);

@@ -24,7 +24,7 @@ sealed class DispatchHarness : IDisposable
 
     public AlertmanagerConfig Config { get; }
 
-    public Func<NotifyResult> Result { get; set; } = () => NotifyResult.Success;
+    public Func<NotifyResult> Result { get; set; } = () => NotifyResult.Delivered();
 
     public DispatchHarness(string yaml, IMuter? silencer = null, IDeliveryOutcomes? outcomes = null)
     {
@@ -117,7 +117,7 @@ sealed class DispatchHarness : IDisposable
         public Task<NotifyResult> NotifyAsync(Flush flush, IReadOnlyList<Alert> alerts, CancellationToken ct)
         {
             var result = harness.Result();
-            if (result.Succeeded)
+            if (result.Success)
             {
                 var at = harness.Time.GetUtcNow() - Start;
                 var list = string.Join(",", alerts.Select(a => a.Labels.Get("a") + (a.ResolvedAt(flush.Now) ? ":resolved" : string.Empty)));

@@ -130,7 +130,7 @@ public sealed class DispatcherTests
         h.Result = () => NotifyResult.Permanent("410 gone");
         h.AdvanceTo(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(30));
         Assert.Single(h.Dispatcher.Groups()[0].Alerts());
-        h.Result = () => NotifyResult.Success;
+        h.Result = () => NotifyResult.Delivered();
         h.AdvanceTo(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(30));
         Assert.Equal(["30s [a]", "10m30s [a:resolved]"], h.Sent.Select(s => s.Split(' ')[0] + " " + s.Split(' ')[^1]));
         h.AdvanceTo(TimeSpan.FromMinutes(11));

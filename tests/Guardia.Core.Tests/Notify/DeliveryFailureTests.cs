@@ -21,7 +21,7 @@ public sealed class DeliveryFailureTests
         """;
 
     static Func<NotifyResult> DownUntil(DispatchHarness h, TimeSpan offset) =>
-        () => h.Time.GetUtcNow() < DispatchHarness.Start + offset ? NotifyResult.Retryable("unexpected status code 500") : NotifyResult.Success;
+        () => h.Time.GetUtcNow() < DispatchHarness.Start + offset ? NotifyResult.Retryable("unexpected status code 500") : NotifyResult.Delivered();
 
     static (TimeSpan At, string Group, string Alerts) Parse(string sent)
     {
@@ -84,7 +84,7 @@ public sealed class DeliveryFailureTests
         using var h = new DispatchHarness(Config, outcomes: recorder);
         h.Result = () => h.Time.GetUtcNow() < DispatchHarness.Start + TimeSpan.FromMinutes(17)
             ? NotifyResult.Retryable("unexpected status code 500 from http://hooks/s3cr3t")
-            : NotifyResult.Success;
+            : NotifyResult.Delivered();
         h.Put(h.Alert("g=1,a=a"));
 
         // The flush at 30 s gives up at its deadline, 5m30s: one dead letter, error redacted.

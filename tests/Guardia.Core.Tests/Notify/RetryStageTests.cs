@@ -32,7 +32,7 @@ public sealed class RetryStageTests
         public Task<NotifyResult> NotifyAsync(Flush flush, IReadOnlyList<Alert> alerts, CancellationToken ct) =>
             Task.FromResult(Interlocked.Increment(ref Attempts) <= failures
                 ? (retry ? NotifyResult.Retryable("503") : NotifyResult.Permanent("400"))
-                : NotifyResult.Success);
+                : NotifyResult.Delivered());
     }
 
     static (Flush, IReadOnlyList<Alert>) OneAlert()

@@ -23,9 +23,12 @@ public sealed class DeadLetterReplayTests
                 channel: '#alerts-critical'
                 title: '🚨 CRITICAL: {{ .GroupLabels.alertname }}'
                 text: '{{ range .Alerts }}{{ .Annotations.description }}{{ end }}'
+          - name: team-hooks
+            webhook_configs:
+              - url: '{{{sink}}}/hook'
         """;
 
-    static async Task<string> StorageWithLetterAsync(string sink)
+    static async Task<string> StorageWithLetterAsync(string sink, string receiver = "slack-critical", string integration = "slack")
     {
         var storage = Directory.CreateTempSubdirectory("guardia-it-dl-").FullName;
         var at = DateTimeOffset.UtcNow;
@@ -34,8 +37,8 @@ public sealed class DeadLetterReplayTests
             await store.AddAsync(new DeadLetter
             {
                 Id = "dl-1",
-                Receiver = "slack-critical",
-                Integration = "slack",
+                Receiver = receiver,
+                Integration = integration,
                 GroupKey = "{}:{alertname=\"HighErrorRate\"}",
                 GroupLabels = LabelSet.Of(("alertname", "HighErrorRate")),
                 Alerts = [new Alert { Labels = LabelSet.Of(("alertname", "HighErrorRate")), Annotations = LabelSet.Of(("description", "5xx > 5%")), StartsAt = at.AddMinutes(-5), EndsAt = at.AddHours(1) }],
@@ -92,6 +95,28 @@ public sealed class DeadLetterReplayTests
         Assert.Contains("0 delivered, 1 failed", stdout, StringComparison.Ordinal);
         Assert.Equal(11, after[0].GetProperty("attempts").GetInt32());
         Assert.StartsWith("channel \"#alerts-critical\": unexpected status code 500", after[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReplayId_DeliversWebhookLetter_AsTheDispatcherWould()
+    {
+        await using var sink = HttpSink.Start();
+        var storage = await StorageWithLetterAsync(sink.Url, "team-hooks", "webhook");
+        await using var guardia = await AlertApiServer.StartGuardiaAsync(Config(sink.Url), storage);
+        var token = await TestTokens.CreateAsync(guardia, "oncall", "responder");
+        guardia.Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+
+        var (code, stdout, stderr) = await Binaries.RunGuardiaAsync("notifications", "replay", "--id", "dl-1", "--url", guardia.Url, "--token", token);
+        var after = await guardia.Http.GetStringAsync("/api/v1/dead-letters", TestContext.Current.CancellationToken);
+
+        Assert.True(code == 0, stdout + stderr);
+        var sent = Assert.Single(sink.Requests);
+        Assert.Equal("/hook", sent.Path);
+        var body = JsonDocument.Parse(sent.Body).RootElement;
+        Assert.Equal("team-hooks", body.GetProperty("receiver").GetString());
+        Assert.Equal("{}:{alertname=\"HighErrorRate\"}", body.GetProperty("groupKey").GetString());
+        Assert.Equal("http://127.0.0.1:9093", body.GetProperty("externalURL").GetString());
+        Assert.Equal("[]", after);
     }
 
     [Fact]

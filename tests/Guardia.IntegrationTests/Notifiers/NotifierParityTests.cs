@@ -209,7 +209,7 @@ public sealed class NotifierParityTests(NotifierParityTests.Peers peers) : IClas
     ];
 
     /// <summary>The group Alertmanager formed for <paramref name="severity"/>, as the pipeline would hand it to a notifier.</summary>
-    NotificationRequest Request(string receiver, string severity)
+    TestNotification Request(string receiver, string severity)
     {
         var alerts = new List<Alert>();
         foreach (var (labels, annotations) in Alerts)
@@ -230,7 +230,7 @@ public sealed class NotifierParityTests(NotifierParityTests.Peers peers) : IClas
         }
         var route = Route.Build(_config.Route).Match(alerts[0].Labels).First(r => r.Options.Receiver == receiver);
         var groupLabels = route.GroupLabels(alerts[0].Labels);
-        return new NotificationRequest(receiver, route.GroupKey(groupLabels), groupLabels, alerts, _externalUrl, DateTimeOffset.UtcNow);
+        return TestNotification.Of(receiver, route.GroupKey(groupLabels), groupLabels, alerts, _externalUrl, DateTimeOffset.UtcNow);
     }
 
     static LabelSet Labels(string json) =>

@@ -73,7 +73,7 @@ public sealed class NotifierResolvedParityTests
         };
         var route = Route.Build(config.Route);
         var groupLabels = route.GroupLabels(alert.Labels);
-        var request = new NotificationRequest("both", route.GroupKey(groupLabels), groupLabels, [alert],
+        var request = TestNotification.Of("both", route.GroupKey(groupLabels), groupLabels, [alert],
             $"http://{Dns.GetHostName()}:{am.Port}", endsAt.AddSeconds(1));
         var templates = NotificationTemplates.Create([], TimeProvider.System);
         var data = request.ToTemplateData();

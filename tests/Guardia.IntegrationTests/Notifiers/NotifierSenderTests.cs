@@ -13,9 +13,9 @@ namespace Guardia.IntegrationTests.Notifiers;
 public sealed class NotifierSenderTests
 {
     static readonly HttpClient Http = new();
-    static readonly NotificationTemplates Templates = NotificationTemplates.Create([], TimeProvider.System);
+    static readonly NotifierContext Context = new(NotificationTemplates.Create([], TimeProvider.System), "http://127.0.0.1:9093", TimeProvider.System);
 
-    static NotificationRequest Request()
+    static TestNotification Request()
     {
         var now = DateTimeOffset.UtcNow;
         var alert = new Alert
@@ -25,7 +25,7 @@ public sealed class NotifierSenderTests
             StartsAt = now.AddMinutes(-5),
             EndsAt = now.AddMinutes(5),
         };
-        return new NotificationRequest("slack-critical", "{}:{alertname=\"HighErrorRate\"}", LabelSet.Of(("alertname", "HighErrorRate")), [alert], "http://127.0.0.1:9093", now);
+        return TestNotification.Of("slack-critical", "{}:{alertname=\"HighErrorRate\"}", LabelSet.Of(("alertname", "HighErrorRate")), [alert], "http://127.0.0.1:9093", now);
     }
 
     public static TheoryData<string, int, bool> StatusCases => new()
@@ -44,7 +44,7 @@ public sealed class NotifierSenderTests
         _ = name;
         await using var sink = HttpSink.Start();
         sink.Script(status);
-        var slack = new SlackNotifier(new SlackConfig { ApiUrl = new Secret(sink.Url + "/hook/T000/SECRET") }, 0, Templates, Http, TimeProvider.System);
+        var slack = new SlackNotifier(new SlackConfig { ApiUrl = new Secret(sink.Url + "/hook/T000/SECRET") }, Context, Http);
 
         var first = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
         var second = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
@@ -63,7 +63,7 @@ public sealed class NotifierSenderTests
         await using var sink = HttpSink.Start();
         sink.Hang = true;
         var config = new PagerDutyConfig { RoutingKey = new Secret("key"), Url = sink.Url + "/v2/enqueue" };
-        var pd = new PagerDutyNotifier(config, 0, Templates, Http, TimeProvider.System) { AttemptTimeout = TimeSpan.FromMilliseconds(500) };
+        var pd = new PagerDutyNotifier(config, Context, Http) { AttemptTimeout = TimeSpan.FromMilliseconds(500) };
         var started = DateTime.UtcNow;
 
         var result = await pd.NotifyAsync(Request(), TestContext.Current.CancellationToken);
@@ -83,7 +83,7 @@ public sealed class NotifierSenderTests
             ApiUrl = new Secret(sink.Url + "/hook"),
             HttpConfig = new HttpClientConfig { BearerToken = new Secret("tok-123") },
         };
-        var slack = new SlackNotifier(config, 0, Templates, Http, TimeProvider.System);
+        var slack = new SlackNotifier(config, Context, Http);
 
         var result = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
 
@@ -109,7 +109,7 @@ public sealed class NotifierSenderTests
             },
         };
         using var client = NotifierHttpClients.Create(http);
-        var slack = new SlackNotifier(new SlackConfig { ApiUrl = new Secret(sink.Url + "/hook"), HttpConfig = http }, 0, Templates, client, TimeProvider.System);
+        var slack = new SlackNotifier(new SlackConfig { ApiUrl = new Secret(sink.Url + "/hook"), HttpConfig = http }, Context, client);
 
         var first = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
         var second = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
@@ -130,7 +130,7 @@ public sealed class NotifierSenderTests
         sink.Script(401);
         var http = new HttpClientConfig { OAuth2 = new OAuth2Config { ClientId = "guardia", ClientSecret = new Secret("x"), TokenUrl = sink.Url + "/token" } };
         using var client = NotifierHttpClients.Create(http);
-        var slack = new SlackNotifier(new SlackConfig { ApiUrl = new Secret(sink.Url + "/hook"), HttpConfig = http }, 0, Templates, client, TimeProvider.System);
+        var slack = new SlackNotifier(new SlackConfig { ApiUrl = new Secret(sink.Url + "/hook"), HttpConfig = http }, Context, client);
 
         var result = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
 
@@ -144,7 +144,7 @@ public sealed class NotifierSenderTests
     public async Task NotifyAsync_FailsTransiently_WhenNothingListens()
     {
         var config = new SlackConfig { ApiUrl = new Secret($"http://127.0.0.1:{LoopbackPorts.Next()}/hook/SECRET") };
-        var slack = new SlackNotifier(config, 0, Templates, Http, TimeProvider.System);
+        var slack = new SlackNotifier(config, Context, Http);
 
         var result = await slack.NotifyAsync(Request(), TestContext.Current.CancellationToken);
 
@@ -171,7 +171,7 @@ public sealed class NotifierSenderTests
                 ["Subject"] = "{{ template \"email.default.subject\" . }}",
             },
         };
-        var email = new EmailNotifier(config, 0, Templates, TimeProvider.System);
+        var email = new EmailNotifier(config, Context);
 
         var result = await email.NotifyAsync(Request(), TestContext.Current.CancellationToken);
         var message = await smtp.WaitForAsync("oncall@tiendi.example", TimeSpan.FromSeconds(10));
@@ -187,7 +187,7 @@ public sealed class NotifierSenderTests
     {
         await using var smtp = SmtpSink.Start();
         var config = new EmailConfig { To = "a@b.example", From = "c@d.example", Smarthost = smtp.Smarthost, RequireTls = true };
-        var email = new EmailNotifier(config, 0, Templates, TimeProvider.System);
+        var email = new EmailNotifier(config, Context);
 
         var result = await email.NotifyAsync(Request(), TestContext.Current.CancellationToken);
 

@@ -1,4 +1,6 @@
 using Guardia.Core.Alerts;
+using Guardia.Core.Notify;
+using Guardia.Core.Routing;
 using Guardia.Core.Templating.Alertmanager;
 using Guardia.Integrations.Notifiers;
 using Microsoft.Extensions.Time.Testing;
@@ -14,7 +16,17 @@ static class NotifierTestData
 
     public const string GroupKey = "{}/{severity=\"critical\"}:{alertname=\"HighErrorRate\", cluster=\"prod\", service=\"checkout\"}";
 
-    public static NotificationRequest Request(bool resolved = false, int count = 2, string receiver = "slack-critical")
+    public static readonly NotifierContext Context = new(Templates, "http://guardia:9093", new FakeTimeProvider(Now));
+
+    /// <summary>One notification of a group as the pipeline hands it to a notifier.</summary>
+    public sealed record Notification(Flush Flush, IReadOnlyList<Alert> Alerts)
+    {
+        public string GroupKey => Flush.GroupKey;
+
+        public TemplateData ToTemplateData() => Context.DataFor(Flush, Alerts);
+    }
+
+    public static Notification Request(bool resolved = false, int count = 2, string receiver = "slack-critical")
     {
         var alerts = new List<Alert>();
         for (var i = 1; i <= count; i++)
@@ -29,8 +41,8 @@ static class NotifierTestData
             });
         }
         var groupLabels = LabelSet.Of(("alertname", "HighErrorRate"), ("cluster", "prod"), ("service", "checkout"));
-        return new NotificationRequest(receiver, GroupKey, groupLabels, alerts, "http://guardia:9093", Now);
+        return new Notification(new Flush(GroupKey, receiver, groupLabels, Now, new RouteOptions { Receiver = receiver }), alerts);
     }
 
-    public static TemplateText Text(NotificationRequest request) => new(Templates, request.ToTemplateData());
+    public static TemplateText Text(Notification request) => Context.TextFor(request.Flush, request.Alerts);
 }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
+using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
-using Guardia.Core.Templating.Alertmanager;
+using Guardia.Core.Notify;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -12,27 +13,16 @@ namespace Guardia.Integrations.Notifiers.Email;
 public sealed class EmailNotifier : INotifier
 {
     readonly EmailConfig _config;
-    readonly NotificationTemplates _templates;
-    readonly TimeProvider _time;
+    readonly NotifierContext _context;
 
     /// <summary>Creates the notifier for one <c>email_configs</c> entry.</summary>
-    public EmailNotifier(EmailConfig config, int index, NotificationTemplates templates, TimeProvider time)
+    public EmailNotifier(EmailConfig config, NotifierContext context)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(context);
         _config = config;
-        Index = index;
-        _templates = templates;
-        _time = time;
+        _context = context;
     }
-
-    /// <inheritdoc/>
-    public string Integration => "email";
-
-    /// <inheritdoc/>
-    public int Index { get; }
-
-    /// <inheritdoc/>
-    public bool SendResolved => _config.SendResolved;
 
     /// <summary>How long one attempt (connect, authenticate, send) may take.</summary>
     public TimeSpan AttemptTimeout { get; init; } = JsonDelivery.DefaultAttemptTimeout;
@@ -97,11 +87,10 @@ public sealed class EmailNotifier : INotifier
         InternetAddressList.TryParse(value, out var list) ? list : [new MailboxAddress(string.Empty, value)];
 
     /// <inheritdoc/>
-    public async Task<NotifyResult> NotifyAsync(NotificationRequest request, CancellationToken ct)
+    public async Task<NotifyResult> NotifyAsync(Flush flush, IReadOnlyList<Alert> alerts, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var tmpl = new TemplateText(_templates, request.ToTemplateData());
-        var message = BuildMessage(_config, tmpl, request.Now);
+        var tmpl = _context.TextFor(flush, alerts);
+        var message = BuildMessage(_config, tmpl, flush.Now);
         var from = tmpl.Text(_config.From);
         var to = tmpl.Text(_config.To);
         if (tmpl.Error is { } error)
@@ -116,7 +105,7 @@ public sealed class EmailNotifier : INotifier
         {
             return NotifyResult.Permanent($"parse 'to' addresses: {to}");
         }
-        return await SendAsync(_config, message, sender, recipients.Mailboxes, AttemptTimeout, _time, ct).ConfigureAwait(false);
+        return await SendAsync(_config, message, sender, recipients.Mailboxes, AttemptTimeout, _context.Time, ct).ConfigureAwait(false);
     }
 
     /// <summary>Sends <paramref name="message"/> through <paramref name="config"/>'s smarthost (TLS, STARTTLS and
@@ -164,21 +153,21 @@ public sealed class EmailNotifier : INotifier
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            return NotifyResult.Transient($"no answer from {host}:{port} within {attemptTimeout.TotalSeconds:0.###}s");
+            return NotifyResult.Retryable($"no answer from {host}:{port} within {attemptTimeout.TotalSeconds:0.###}s");
         }
         catch (SmtpCommandException ex)
         {
             // A 5xx reply (unknown mailbox, refused sender) will be refused again; 4xx replies are temporary.
             var code = (int)ex.StatusCode;
-            return code >= 500 ? NotifyResult.Permanent($"{host}:{port}: {code} {ex.Message}") : NotifyResult.Transient($"{host}:{port}: {code} {ex.Message}");
+            return code >= 500 ? NotifyResult.Permanent($"{host}:{port}: {code} {ex.Message}") : NotifyResult.Retryable($"{host}:{port}: {code} {ex.Message}");
         }
         catch (AuthenticationException ex)
         {
-            return NotifyResult.Transient($"{host}:{port}: authentication failed: {ex.Message}");
+            return NotifyResult.Retryable($"{host}:{port}: authentication failed: {ex.Message}");
         }
         catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException or NotSupportedException or SslHandshakeException)
         {
-            return NotifyResult.Transient($"{host}:{port}: {ex.Message}");
+            return NotifyResult.Retryable($"{host}:{port}: {ex.Message}");
         }
     }
 

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
-using Guardia.Core.Templating.Alertmanager;
+using Guardia.Core.Notify;
 
 namespace Guardia.Integrations.Notifiers.MSTeams;
 
 /// <summary>Sends Microsoft Teams incoming-webhook MessageCards with Alertmanager 0.26's payload.</summary>
-public sealed class MSTeamsNotifier : INotifier
+public sealed class MSTeamsNotifier : JsonNotifier
 {
     /// <summary>The card color while any alert fires.</summary>
     public const string ColorFiring = "8C1A1A";
@@ -14,32 +15,13 @@ public sealed class MSTeamsNotifier : INotifier
     public const string ColorResolved = "2DC72D";
 
     readonly MSTeamsConfig _config;
-    readonly NotificationTemplates _templates;
-    readonly HttpClient _http;
-    readonly TimeProvider _time;
 
-    /// <summary>Creates the notifier for one <c>msteams_configs</c> entry.</summary>
-    public MSTeamsNotifier(MSTeamsConfig config, int index, NotificationTemplates templates, HttpClient http, TimeProvider time)
+    /// <summary>Creates the notifier for one <c>msteams_configs</c> entry, posting with <paramref name="http"/> (the client of its <c>http_config</c>).</summary>
+    public MSTeamsNotifier(MSTeamsConfig config, NotifierContext context, HttpClient http)
+        : base(context, http, (config ?? throw new ArgumentNullException(nameof(config))).HttpConfig)
     {
-        ArgumentNullException.ThrowIfNull(config);
         _config = config;
-        Index = index;
-        _templates = templates;
-        _http = http;
-        _time = time;
     }
-
-    /// <inheritdoc/>
-    public string Integration => "msteams";
-
-    /// <inheritdoc/>
-    public int Index { get; }
-
-    /// <inheritdoc/>
-    public bool SendResolved => _config.SendResolved;
-
-    /// <summary>How long one attempt may take.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = JsonDelivery.DefaultAttemptTimeout;
 
     /// <summary>Renders the MessageCard Alertmanager 0.26 posts; <see cref="TemplateText.Error"/> tells whether a field failed.</summary>
     public static JsonObject BuildPayload(MSTeamsConfig config, TemplateText tmpl, string status)
@@ -58,29 +40,19 @@ public sealed class MSTeamsNotifier : INotifier
     }
 
     /// <inheritdoc/>
-    public async Task<NotifyResult> NotifyAsync(NotificationRequest request, CancellationToken ct)
+    public override async Task<NotifyResult> NotifyAsync(Flush flush, IReadOnlyList<Alert> alerts, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var data = request.ToTemplateData();
-        var tmpl = new TemplateText(_templates, data);
+        var data = Context.DataFor(flush, alerts);
+        var tmpl = new TemplateText(Context.Templates, data);
         var payload = BuildPayload(_config, tmpl, data.Status);
         if (tmpl.Error is { } error)
         {
             return NotifyResult.Permanent("template: " + error.Message);
         }
-        string url;
-        if (_config.WebhookUrl is { } secret)
-        {
-            url = secret.Value;
-        }
-        else if (_config.WebhookUrlFile is { } file)
-        {
-            url = await JsonDelivery.ReadSecretFileAsync(file, ct).ConfigureAwait(false);
-        }
-        else
+        if (await SecretAsync(_config.WebhookUrl, _config.WebhookUrlFile, ct).ConfigureAwait(false) is not { } url)
         {
             return NotifyResult.Permanent("no webhook_url or webhook_url_file");
         }
-        return await JsonDelivery.PostAsync(_http, url, JsonDelivery.Encode(payload), await HttpAuthorization.ForAsync(_config.HttpConfig, ct).ConfigureAwait(false), AttemptTimeout, _time, ct).ConfigureAwait(false);
+        return await PostAsync(url, payload, ct).ConfigureAwait(false);
     }
 }

@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
-using Guardia.Core.Templating.Alertmanager;
+using Guardia.Core.Notify;
 
 namespace Guardia.Integrations.Notifiers.PagerDuty;
 
 /// <summary>Sends PagerDuty events: Events API v2 with <c>routing_key</c>, the v1 generic API with <c>service_key</c>, as Alertmanager 0.25 does.</summary>
-public sealed class PagerDutyNotifier : INotifier
+public sealed class PagerDutyNotifier : JsonNotifier
 {
     /// <summary>Where Alertmanager sends v1 (<c>service_key</c>) events; it is fixed, <c>url</c> applies to v2 only.</summary>
     public const string V1Url = "https://events.pagerduty.com/generic/2010-04-15/create_event.json";
@@ -19,32 +20,13 @@ public sealed class PagerDutyNotifier : INotifier
     public const int MaxEventBytes = 512000;
 
     readonly PagerDutyConfig _config;
-    readonly NotificationTemplates _templates;
-    readonly HttpClient _http;
-    readonly TimeProvider _time;
 
-    /// <summary>Creates the notifier for one <c>pagerduty_configs</c> entry.</summary>
-    public PagerDutyNotifier(PagerDutyConfig config, int index, NotificationTemplates templates, HttpClient http, TimeProvider time)
+    /// <summary>Creates the notifier for one <c>pagerduty_configs</c> entry, posting with <paramref name="http"/> (the client of its <c>http_config</c>).</summary>
+    public PagerDutyNotifier(PagerDutyConfig config, NotifierContext context, HttpClient http)
+        : base(context, http, (config ?? throw new ArgumentNullException(nameof(config))).HttpConfig)
     {
-        ArgumentNullException.ThrowIfNull(config);
         _config = config;
-        Index = index;
-        _templates = templates;
-        _http = http;
-        _time = time;
     }
-
-    /// <inheritdoc/>
-    public string Integration => "pagerduty";
-
-    /// <inheritdoc/>
-    public int Index { get; }
-
-    /// <inheritdoc/>
-    public bool SendResolved => _config.SendResolved;
-
-    /// <summary>How long one attempt may take.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = JsonDelivery.DefaultAttemptTimeout;
 
     /// <summary>Overrides <see cref="V1Url"/> (tests only; Alertmanager has no setting for it).</summary>
     public string V1Endpoint { get; init; } = V1Url;
@@ -167,22 +149,14 @@ public sealed class PagerDutyNotifier : INotifier
     }
 
     /// <inheritdoc/>
-    public async Task<NotifyResult> NotifyAsync(NotificationRequest request, CancellationToken ct)
+    public override async Task<NotifyResult> NotifyAsync(Flush flush, IReadOnlyList<Alert> alerts, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var serviceKey = _config.ServiceKey?.Value;
-        if (serviceKey is null && _config.ServiceKeyFile is { } sf)
-        {
-            serviceKey = await JsonDelivery.ReadSecretFileAsync(sf, ct).ConfigureAwait(false);
-        }
-        var routingKey = _config.RoutingKey?.Value;
-        if (routingKey is null && _config.RoutingKeyFile is { } rf)
-        {
-            routingKey = await JsonDelivery.ReadSecretFileAsync(rf, ct).ConfigureAwait(false);
-        }
-        var data = request.ToTemplateData();
-        var tmpl = new TemplateText(_templates, data);
-        var message = BuildPayload(_config, tmpl, data.Status, request.GroupKey, routingKey, serviceKey);
+        ArgumentNullException.ThrowIfNull(flush);
+        var serviceKey = await SecretAsync(_config.ServiceKey, _config.ServiceKeyFile, ct).ConfigureAwait(false);
+        var routingKey = await SecretAsync(_config.RoutingKey, _config.RoutingKeyFile, ct).ConfigureAwait(false);
+        var data = Context.DataFor(flush, alerts);
+        var tmpl = new TemplateText(Context.Templates, data);
+        var message = BuildPayload(_config, tmpl, data.Status, flush.GroupKey, routingKey, serviceKey);
         var v1 = !string.IsNullOrEmpty(serviceKey);
         if (tmpl.Error is { } error)
         {
@@ -194,8 +168,8 @@ public sealed class PagerDutyNotifier : INotifier
         }
         // v1 rate limiting answers 403; v2 answers 429 (always retried).
         return v1
-            ? await JsonDelivery.PostAsync(_http, V1Endpoint, JsonDelivery.Encode(message), await HttpAuthorization.ForAsync(_config.HttpConfig, ct).ConfigureAwait(false), AttemptTimeout, _time, ct, 403).ConfigureAwait(false)
-            : await JsonDelivery.PostAsync(_http, _config.Url, JsonDelivery.Encode(message), await HttpAuthorization.ForAsync(_config.HttpConfig, ct).ConfigureAwait(false), AttemptTimeout, _time, ct).ConfigureAwait(false);
+            ? await PostAsync(V1Endpoint, message, ct, 403).ConfigureAwait(false)
+            : await PostAsync(_config.Url, message, ct).ConfigureAwait(false);
     }
 
     static void OmitEmpty(JsonObject o, string name, string value)

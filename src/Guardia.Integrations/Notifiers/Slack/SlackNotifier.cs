@@ -1,42 +1,24 @@
 using System.Text.Json.Nodes;
+using Guardia.Core.Alerts;
 using Guardia.Core.Configuration;
-using Guardia.Core.Templating.Alertmanager;
+using Guardia.Core.Notify;
 
 namespace Guardia.Integrations.Notifiers.Slack;
 
 /// <summary>Sends Slack incoming-webhook messages with Alertmanager 0.25's payload.</summary>
-public sealed class SlackNotifier : INotifier
+public sealed class SlackNotifier : JsonNotifier
 {
     /// <summary>Slack's limit for an attachment title, in runes.</summary>
     public const int MaxTitleRunes = 1024;
 
     readonly SlackConfig _config;
-    readonly NotificationTemplates _templates;
-    readonly HttpClient _http;
-    readonly TimeProvider _time;
 
-    /// <summary>Creates the notifier for one <c>slack_configs</c> entry.</summary>
-    public SlackNotifier(SlackConfig config, int index, NotificationTemplates templates, HttpClient http, TimeProvider time)
+    /// <summary>Creates the notifier for one <c>slack_configs</c> entry, posting with <paramref name="http"/> (the client of its <c>http_config</c>).</summary>
+    public SlackNotifier(SlackConfig config, NotifierContext context, HttpClient http)
+        : base(context, http, (config ?? throw new ArgumentNullException(nameof(config))).HttpConfig)
     {
-        ArgumentNullException.ThrowIfNull(config);
         _config = config;
-        Index = index;
-        _templates = templates;
-        _http = http;
-        _time = time;
     }
-
-    /// <inheritdoc/>
-    public string Integration => "slack";
-
-    /// <inheritdoc/>
-    public int Index { get; }
-
-    /// <inheritdoc/>
-    public bool SendResolved => _config.SendResolved;
-
-    /// <summary>How long one attempt may take.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = JsonDelivery.DefaultAttemptTimeout;
 
     /// <summary>Renders the payload Alertmanager posts for <paramref name="config"/>; <see cref="TemplateText.Error"/> tells whether a field failed.</summary>
     public static JsonObject BuildPayload(SlackConfig config, TemplateText tmpl)
@@ -122,29 +104,19 @@ public sealed class SlackNotifier : INotifier
     }
 
     /// <inheritdoc/>
-    public async Task<NotifyResult> NotifyAsync(NotificationRequest request, CancellationToken ct)
+    public override async Task<NotifyResult> NotifyAsync(Flush flush, IReadOnlyList<Alert> alerts, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var tmpl = new TemplateText(_templates, request.ToTemplateData());
+        var tmpl = Context.TextFor(flush, alerts);
         var payload = BuildPayload(_config, tmpl);
         if (tmpl.Error is { } error)
         {
             return NotifyResult.Permanent("template: " + error.Message);
         }
-        string url;
-        if (_config.ApiUrl is { } secret)
-        {
-            url = secret.Value;
-        }
-        else if (_config.ApiUrlFile is { } file)
-        {
-            url = await JsonDelivery.ReadSecretFileAsync(file, ct).ConfigureAwait(false);
-        }
-        else
+        if (await SecretAsync(_config.ApiUrl, _config.ApiUrlFile, ct).ConfigureAwait(false) is not { } url)
         {
             return NotifyResult.Permanent("no api_url or api_url_file");
         }
-        var result = await JsonDelivery.PostAsync(_http, url, JsonDelivery.Encode(payload), await HttpAuthorization.ForAsync(_config.HttpConfig, ct).ConfigureAwait(false), AttemptTimeout, _time, ct).ConfigureAwait(false);
+        var result = await PostAsync(url, payload, ct).ConfigureAwait(false);
         return result.Error is null ? result : result with { Error = $"channel \"{payload["channel"]}\": {result.Error}" };
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Guardia.Core.Access;
 using Guardia.Core.Configuration;
 using Guardia.Core.DeadLetters;
+using Guardia.Core.Notify;
 using Guardia.Core.Templating.Alertmanager;
 using Guardia.Integrations.Notifiers;
 using Guardia.Server.Api.V1.Access;
@@ -48,14 +49,15 @@ static class DeadLetterEndpoints
             return Json(Problem(id, $"receiver {letter.Receiver} is no longer configured; delete the dead letter or restore the receiver"), 409);
         }
         var templates = NotificationTemplates.Create(TemplateFiles.Read(snapshot.Config, options.ConfigFile), time);
-        var notifier = ReceiverNotifiers.Create(receiver, templates, clients.For, time)
-            .FirstOrDefault(n => n.Integration == letter.Integration && n.Index == letter.IntegrationIndex);
-        if (notifier is null)
+        var context = new NotifierContext(templates, letter.ExternalUrl, time);
+        var integration = ReceiverIntegrations.For(receiver, context, clients.For)
+            .FirstOrDefault(n => n.Name == letter.Integration && n.Index == letter.IntegrationIndex);
+        if (integration is null)
         {
             return Json(Problem(id, $"receiver {letter.Receiver} has no {letter.Integration}[{letter.IntegrationIndex}] integration any more"), 409);
         }
-        var request = new NotificationRequest(letter.Receiver, letter.GroupKey, letter.GroupLabels, letter.Alerts, letter.ExternalUrl, letter.FlushedAt);
-        var result = await notifier.NotifyAsync(request, ct);
+        var flush = new Flush(letter.GroupKey, letter.Receiver, letter.GroupLabels, letter.FlushedAt, new Guardia.Core.Routing.RouteOptions { Receiver = letter.Receiver });
+        var result = await integration.NotifyAsync(flush, letter.Alerts, ct);
         var secrets = ReceiverSecrets.Of(receiver);
         var logger = loggers.CreateLogger("Guardia.DeadLetters");
         if (result.Success)

@@ -61,8 +61,9 @@ public sealed class WebhookNotifierTests
         var notifier = new WebhookNotifier(new WebhookConfig { Url = "http://sink/hook" }, http, "http://am:9093");
         var (flush, alerts) = Group(1);
         var result = await notifier.NotifyAsync(flush, alerts, CancellationToken.None);
-        Assert.False(result.Succeeded);
+        Assert.False(result.Success);
         Assert.Equal(retry, result.Retry);
+        Assert.Equal(status, result.StatusCode);
         Assert.Contains($"unexpected status code {status}", result.Error, StringComparison.Ordinal);
     }
 
@@ -74,7 +75,7 @@ public sealed class WebhookNotifierTests
         var config = new WebhookConfig { Url = "http://sink/hook", MaxAlerts = 2, HttpConfig = new HttpClientConfig { BearerToken = new Secret("t0k") } };
         var (flush, alerts) = Group(3);
         var result = await new WebhookNotifier(config, http, "http://am:9093").NotifyAsync(flush, alerts, CancellationToken.None);
-        Assert.True(result.Succeeded);
+        Assert.True(result.Success);
         Assert.Equal("Bearer t0k", stub.Request!.Headers.Authorization!.ToString());
         Assert.Equal("application/json", stub.Request.Content!.Headers.ContentType!.MediaType);
         using var doc = JsonDocument.Parse(stub.Body);
