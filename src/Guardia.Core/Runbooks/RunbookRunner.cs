@@ -446,7 +446,11 @@ public sealed class RunbookRunner
         }
         if (due is { } at && at > now)
         {
-            await Task.Delay(at - now, _time, ct).ConfigureAwait(false);
+            // The attempt that was scheduled before the restart keeps its time; observers hear of it again, after the
+            // timer is armed as below.
+            var wait = Task.Delay(at - now, _time, ct);
+            await Notify(run, o => o.ValidationRetryScheduledAsync(Snapshot(run), first - 1, at, CancellationToken.None)).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
         for (var attempt = first; ; attempt++)
         {
