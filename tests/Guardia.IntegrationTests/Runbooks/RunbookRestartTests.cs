@@ -27,6 +27,25 @@ public sealed class RunbookRestartTests
         ```
         """;
 
+    const string SlowRunbook = """
+        ---
+        id: slow-test
+        title: Slow step
+        parameters:
+          - name: LOG
+            type: string
+            pattern: '[A-Za-z0-9/_.-]+'
+        ---
+
+        ## Mitigation
+
+        ```shell {id=slow timeout=60s}
+        echo started >> "$LOG"
+        sleep 30
+        echo finished >> "$LOG"
+        ```
+        """;
+
     const string Settings = """
         alertmanager:
           route:
@@ -83,6 +102,7 @@ public sealed class RunbookRestartTests
         var storage = Directory.CreateTempSubdirectory("guardia-rb-restart-").FullName;
         Directory.CreateDirectory(Path.Combine(storage, "runbooks"));
         await File.WriteAllTextAsync(Path.Combine(storage, "runbooks", "restart-test.md"), Runbook, ct);
+        await File.WriteAllTextAsync(Path.Combine(storage, "runbooks", "slow-test.md"), SlowRunbook, ct);
         var log = Path.Combine(Directory.CreateTempSubdirectory("guardia-rb-log-").FullName, "scale.log");
         await using var guardia = await AlertApiServer.StartGuardiaAsync(Settings, storage);
         var alice = await TestTokens.CreateAsync(guardia, "alice", "responder");
@@ -157,5 +177,53 @@ public sealed class RunbookRestartTests
         var (again, againBody) = await SendAsync(guardia, HttpMethod.Post, $"{path}/steps/scale/approve", carol);
         Assert.True(again == 409, againBody.ToString());
         Assert.Equal("ran\n", await File.ReadAllTextAsync(log, ct));
+    }
+
+    [Fact]
+    public async Task StepRunningAtKill9_IsNotRunAgain_AndTheRunFailsSayingSo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var storage = Directory.CreateTempSubdirectory("guardia-rb-restart-").FullName;
+        Directory.CreateDirectory(Path.Combine(storage, "runbooks"));
+        await File.WriteAllTextAsync(Path.Combine(storage, "runbooks", "slow-test.md"), SlowRunbook, ct);
+        var log = Path.Combine(Directory.CreateTempSubdirectory("guardia-rb-log-").FullName, "slow.log");
+        await using var guardia = await AlertApiServer.StartGuardiaAsync(Settings, storage);
+        var alice = await TestTokens.CreateAsync(guardia, "alice", "responder");
+        var admin = await TestTokens.CreateAsync(guardia, "it-admin", "admin");
+        var (created, incident) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/incidents", alice, new { title = "Queue stuck", severity = "P3" });
+        Assert.True(created == 201, incident.ToString());
+        var incidentId = incident.GetProperty("id").GetString()!;
+        var (status, run) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/runbooks/slow-test/runs", alice,
+            new { parameters = new Dictionary<string, string> { ["LOG"] = log }, incident = incidentId });
+        Assert.True(status == 202, run.ToString());
+        var path = "/api/v1/runbook-runs/" + run.GetProperty("id").GetString();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(log))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the slow step never started");
+            await Task.Delay(100, ct);
+        }
+
+        await guardia.Process!.KillAsync();
+        await guardia.RestartAsync();
+
+        var failed = await EventuallyAsync(() => GetAsync(guardia, path, alice), r => r.GetProperty("status").GetString() != "running", "the interrupted run to end");
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.Contains("step \"slow\" was interrupted by a restart", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var step = failed.GetProperty("steps")[0];
+        Assert.Equal(("failed", 1), (step.GetProperty("status").GetString(), step.GetProperty("attempts").GetInt32()));
+        Assert.StartsWith("interrupted by a restart", step.GetProperty("result").GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("started\n", await File.ReadAllTextAsync(log, ct));
+
+        var timeline = (await GetAsync(guardia, "/api/v1/incidents/" + incidentId, alice)).GetProperty("timeline").EnumerateArray()
+            .Select(e => e.GetProperty("text").GetString()!).ToList();
+        Assert.Contains(timeline, t => t.StartsWith("runbook slow-test step slow failed", StringComparison.Ordinal) && t.Contains("interrupted by a restart", StringComparison.Ordinal));
+        Assert.Contains(timeline, t => t.Contains("cannot resume after a restart", StringComparison.Ordinal));
+        var audit = (await GetAsync(guardia, "/api/v1/audit?kind=runbook", admin)).EnumerateArray().ToList();
+        var stepRun = Assert.Single(audit, e => e.GetProperty("kind").GetString() == "runbook.step.run");
+        Assert.Equal("failed", stepRun.GetProperty("details").GetProperty("outcome").GetString());
+        Assert.StartsWith("interrupted by a restart", stepRun.GetProperty("details").GetProperty("error").GetString(), StringComparison.Ordinal);
+        var resume = Assert.Single(audit, e => e.GetProperty("kind").GetString() == "runbook.run.resume");
+        Assert.Equal("refused", resume.GetProperty("details").GetProperty("outcome").GetString());
     }
 }
