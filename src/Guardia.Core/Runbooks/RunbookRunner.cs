@@ -46,10 +46,12 @@ public sealed class RunbookRunner
     /// run the caller was told about survives a crash.</summary>
     public async Task<RunSnapshot> StartAsync(RunRequest request, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var run = Create(request);
         if (!run.DryRun)
         {
-            await PersistAsync(run).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Not cancellable from here on: the run exists and must be launched once it is saved.
+            await PersistAsync(run).ConfigureAwait(false);
             run.Completion = Task.Run(() => ExecuteAsync(run, resumed: false), CancellationToken.None);
         }
         return Snapshot(run);

@@ -109,15 +109,16 @@ sealed class RunbookService : IHostedService, IDisposable
         return Runner.StartAsync(request, cancellationToken);
     }
 
-    /// <summary>The runs of this process and the finished runs in the store (up to the retention limit), newest first.</summary>
-    public async Task<IReadOnlyList<RunSnapshot>> RunsAsync(CancellationToken cancellationToken)
+    /// <summary>The newest <paramref name="limit"/> runs, of this process and finished ones from the store, newest first.</summary>
+    public async Task<IReadOnlyList<RunSnapshot>> RunsAsync(int limit, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var live = Runner.Runs();
         var known = new HashSet<string>(live.Select(r => r.RunId), StringComparer.Ordinal);
         var all = new List<RunSnapshot>(live);
         if (_store is { } store)
         {
-            foreach (var stored in await store.ListFinishedAsync(Settings.KeepFinishedRuns, cancellationToken))
+            foreach (var stored in await store.ListFinishedAsync(limit, cancellationToken))
             {
                 if (known.Add(stored.RunId))
                 {
@@ -125,7 +126,7 @@ sealed class RunbookService : IHostedService, IDisposable
                 }
             }
         }
-        return [.. all.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.RunId, StringComparer.Ordinal)];
+        return [.. all.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.RunId, StringComparer.Ordinal).Take(limit)];
     }
 
     /// <summary>The run with the given id, from this process or from the store, or null.</summary>

@@ -174,6 +174,24 @@ public sealed class RunbookRestartTests
         var result = shown.GetProperty("steps")[0].GetProperty("result");
         Assert.Equal(("succeeded", 0), (result.GetProperty("outcome").GetString(), result.GetProperty("exit_code").GetInt32()));
         Assert.Equal(["bob", "carol"], Approvers(shown));
+        var limits = new (string Name, string Query, int Status)[]
+        {
+            ("one run", "?limit=1", 200),
+            ("zero", "?limit=0", 400),
+            ("not a number", "?limit=ten", 400),
+            ("negative", "?limit=-1", 400),
+            ("past the maximum", "?limit=10001", 400),
+            ("given twice", "?limit=1&limit=2", 400),
+        };
+        foreach (var (name, query, expected) in limits)
+        {
+            var (s, body) = await SendAsync(guardia, HttpMethod.Get, "/api/v1/runbook-runs" + query, alice);
+            Assert.True(s == expected, $"{name}: {s} {body}");
+            if (expected == 400)
+            {
+                Assert.StartsWith("limit must be a whole number from 1 to 10000", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+            }
+        }
         var (again, againBody) = await SendAsync(guardia, HttpMethod.Post, $"{path}/steps/scale/approve", carol);
         Assert.True(again == 409, againBody.ToString());
         Assert.Equal("ran\n", await File.ReadAllTextAsync(log, ct));

@@ -30,7 +30,7 @@ static class RunbookEndpoints
             .WithSummary("Starts a run; 202 with the run. Body: {\"parameters\": {NAME: value}, \"sections\": [...], \"incident\": \"INC-1\", \"auto_only\": false}.");
         var runs = app.MapGroup("/api/v1/runbook-runs");
         runs.MapGet("/", ListRunsAsync).RequireGuardiaRole(Role.Viewer)
-            .WithSummary("Every run of this process and the finished runs kept in the store (runbooks.keep_finished_runs), newest first.");
+            .WithSummary("The newest runs (?limit=, default 100): those of this process and the finished ones kept in the store (runbooks.keep_finished_runs).");
         runs.MapGet("/{runId}", ShowRunAsync).RequireGuardiaRole(Role.Viewer)
             .WithSummary("One run with its steps and their results.");
         runs.MapPost("/{runId}/steps/{stepId}/approve", ApproveAsync).RequireGuardiaRole(Role.Responder).WithAuditKind("api.runbook.approve")
@@ -194,10 +194,22 @@ static class RunbookEndpoints
         return Json(RunJson(run), 202);
     }
 
-    static async Task<IResult> ListRunsAsync(RunbookService service, CancellationToken ct)
+    /// <summary>How many runs the list shows when <c>?limit=</c> is not given.</summary>
+    const int DefaultRunsLimit = 100;
+
+    /// <summary>The most runs one list shows.</summary>
+    const int MaxRunsLimit = 10_000;
+
+    static async Task<IResult> ListRunsAsync(HttpContext context, RunbookService service, CancellationToken ct)
     {
+        var limit = DefaultRunsLimit;
+        if (context.Request.Query["limit"] is { Count: > 0 } given
+            && (given.Count > 1 || !int.TryParse(given[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxRunsLimit))
+        {
+            return Error(400, $"limit must be a whole number from 1 to {MaxRunsLimit}, not \"{given}\"");
+        }
         var list = new JsonArray();
-        foreach (var run in await service.RunsAsync(ct))
+        foreach (var run in await service.RunsAsync(limit, ct))
         {
             var json = RunJson(run);
             json.Remove("steps");
