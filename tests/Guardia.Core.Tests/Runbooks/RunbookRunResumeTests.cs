@@ -290,6 +290,68 @@ public sealed class RunbookRunResumeTests
         await before.WaitAsync(run.RunId, Ct);
     }
 
+    [Fact]
+    public async Task Resume_WaitingForConfirmation_WaitsAgain_AndGoesOnOnceConfirmed()
+    {
+        var time = new FakeTimeProvider(T0);
+        var (runner, executor, observer, store) = Create(time);
+
+        runner.Resume(Stored(scale: StepStatus.Succeeded, notify: StepStatus.WaitingForConfirmation), Demo());
+        await observer.WaitFor("confirmation-requested notify");
+        Assert.Equal(StepStatus.WaitingForConfirmation, store.Get("run-9")!.Run.Step("notify")!.Status);
+        await runner.ConfirmAsync("run-9", "notify", "dave", Ct);
+        var final = await runner.WaitAsync("run-9", Ct);
+
+        Assert.Equal(RunStatus.Succeeded, final.Status);
+        Assert.Equal("dave", final.Step("notify")!.ConfirmedBy);
+        Assert.Equal(["lag"], executor.Requests.Select(r => r.StepId));
+        Assert.Equal(RunStatus.Succeeded, store.Get("run-9")!.Run.Status);
+    }
+
+    [Fact]
+    public async Task Resume_ThenCancel_EndsTheRunCancelled_InTheStoreToo()
+    {
+        var (runner, executor, observer, store) = Create(new FakeTimeProvider(T0));
+
+        runner.Resume(Stored(scale: StepStatus.WaitingForApproval, approvers: ["bob"]), Demo());
+        await observer.WaitFor("approval-requested scale 2");
+        runner.Cancel("run-9", "carol");
+        var final = await runner.WaitAsync("run-9", Ct);
+
+        Assert.Equal(RunStatus.Cancelled, final.Status);
+        Assert.Equal("cancelled by carol", final.Error);
+        Assert.Empty(executor.Requests);
+        Assert.Equal(StepStatus.Cancelled, store.Get("run-9")!.Run.Step("scale")!.Status);
+        Assert.Equal(RunStatus.Cancelled, store.Get("run-9")!.Run.Status);
+    }
+
+    [Fact]
+    public async Task Save_Failing_IsReported_AndTheRunGoesOn()
+    {
+        var time = new FakeTimeProvider(T0);
+        var failures = new List<(string Run, string Error)>();
+        var observer = new Recorder();
+        var runner = new RunbookRunner([new FakeExecutor()], time, new RunbookRunnerOptions
+        {
+            NewRunId = () => "run-x",
+            Store = new BrokenStore(),
+            StoreFailed = (run, ex) =>
+            {
+                lock (failures)
+                {
+                    failures.Add((run, ex.Message));
+                }
+            },
+        }, observer);
+
+        var run = await runner.StartAsync(new RunRequest(Demo(), new Dictionary<string, string>(), "alice") { Sections = new HashSet<RunbookSection> { RunbookSection.Diagnosis } }, Ct);
+        var final = await runner.WaitAsync(run.RunId, Ct);
+
+        Assert.Equal(RunStatus.Succeeded, final.Status);
+        Assert.NotEmpty(failures);
+        Assert.All(failures, f => Assert.Equal(("run-x", "disk full"), f));
+    }
+
     [Theory]
     [InlineData("a finished run", RunStatus.Succeeded)]
     [InlineData("a cancelled run", RunStatus.Cancelled)]
@@ -373,6 +435,17 @@ public sealed class RunbookRunResumeTests
         }
 
         public Task<StoredRun?> GetAsync(string runId, CancellationToken cancellationToken) => Task.FromResult(Get(runId));
+    }
+
+    sealed class BrokenStore : IRunbookRunStore
+    {
+        public Task SaveAsync(StoredRun run, CancellationToken cancellationToken) => throw new IOException("disk full");
+
+        public Task<IReadOnlyList<StoredRun>> LoadUnfinishedAsync(CancellationToken cancellationToken) => throw new IOException("disk full");
+
+        public Task<IReadOnlyList<StoredRun>> ListFinishedAsync(int limit, CancellationToken cancellationToken) => throw new IOException("disk full");
+
+        public Task<StoredRun?> GetAsync(string runId, CancellationToken cancellationToken) => throw new IOException("disk full");
     }
 
     sealed class FakeExecutor : IStepExecutor
