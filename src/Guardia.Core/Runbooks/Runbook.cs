@@ -174,6 +174,10 @@ public sealed record Runbook
     /// <summary>The file the runbook was read from, as given to the parser.</summary>
     public string File { get; init; } = string.Empty;
 
+    /// <summary>The lower-case hex SHA-256 of the runbook's text (line endings normalised): a stored run resumes only
+    /// on the same text.</summary>
+    public string Digest { get; init; } = string.Empty;
+
     /// <summary>The services the runbook is about.</summary>
     public IReadOnlyList<string> Services { get; init; } = [];
 

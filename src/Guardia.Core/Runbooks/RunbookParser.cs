@@ -76,7 +76,8 @@ public static partial class RunbookParser
         // Blank out the front matter so Markdig's line numbers are the file's.
         var body = string.Join('\n', Enumerable.Repeat(string.Empty, end + 1).Concat(lines[(end + 1)..]));
         var steps = ParseBody(body, lines, file, runbook.Parameters);
-        return runbook with { Steps = steps };
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+        return runbook with { Steps = steps, Digest = digest };
     }
 
     static Runbook ParseFrontMatter(string yaml, string file)

@@ -119,6 +119,9 @@ public sealed record RunSnapshot(
     IReadOnlyList<StepSnapshot> Steps,
     string? Error)
 {
+    /// <summary>The parameter values of the run, secret ones replaced by <c>&lt;secret&gt;</c>.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>The step with the given id, or null.</summary>
     public StepSnapshot? Step(string stepId) => Steps.FirstOrDefault(s => s.StepId == stepId);
 }
@@ -155,6 +158,10 @@ public interface IRunbookRunObserver
 
     /// <summary>The run finished (succeeded, failed or cancelled).</summary>
     ValueTask RunFinishedAsync(RunSnapshot run, CancellationToken cancellationToken);
+
+    /// <summary>A stored run was taken up again after a restart; <paramref name="refusal"/> says why it cannot go on
+    /// (it then finishes failed), or is null when it resumes.</summary>
+    ValueTask RunResumedAsync(RunSnapshot run, string? refusal, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 /// <summary>Limits and defaults of a <see cref="RunbookRunner"/>.</summary>
@@ -168,4 +175,10 @@ public sealed record RunbookRunnerOptions
 
     /// <summary>Makes run ids; the default is a random GUID.</summary>
     public Func<string> NewRunId { get; init; } = () => Guid.NewGuid().ToString("N");
+
+    /// <summary>Where every change of a run is saved so that it survives a restart (none: runs live in memory only).</summary>
+    public IRunbookRunStore? Store { get; init; }
+
+    /// <summary>Told when saving a run failed (the run goes on; the failure should be logged).</summary>
+    public Action<string, Exception>? StoreFailed { get; init; }
 }

@@ -34,6 +34,31 @@ public sealed class RunbookRunner
     /// Throws a <see cref="RunbookException"/> for invalid parameters or when the run limit is reached.</summary>
     public RunSnapshot Start(RunRequest request)
     {
+        var run = Create(request);
+        if (!run.DryRun)
+        {
+            run.Completion = Task.Run(() => ExecuteAsync(run, resumed: false));
+        }
+        return Snapshot(run);
+    }
+
+    /// <summary>Like <see cref="Start"/>, but returns only once the new run is in the store (when there is one), so a
+    /// run the caller was told about survives a crash.</summary>
+    public async Task<RunSnapshot> StartAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var run = Create(request);
+        if (!run.DryRun)
+        {
+            // Not cancellable from here on: the run exists and must be launched once it is saved.
+            await PersistAsync(run).ConfigureAwait(false);
+            run.Completion = Task.Run(() => ExecuteAsync(run, resumed: false), CancellationToken.None);
+        }
+        return Snapshot(run);
+    }
+
+    RunState Create(RunRequest request)
+    {
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.Actor))
         {
@@ -69,10 +94,113 @@ public sealed class RunbookRunner
             }
             Finish(run, RunStatus.Succeeded, null);
             run.Completion = Task.CompletedTask;
-            return Snapshot(run);
         }
-        run.Completion = Task.Run(() => ExecuteAsync(run));
+        return run;
+    }
+
+    /// <summary>Takes up a stored, unfinished run after a restart. <paramref name="runbook"/> is the runbook with the
+    /// stored run's id in the current catalog (null when it is gone). A step that was running when the process stopped
+    /// is not run again (it may have had side effects): it fails and so does the run. A run whose runbook is gone or
+    /// changed, or that had secret parameters (never stored), fails with the reason. Otherwise the run goes on where it
+    /// was: waiting steps keep their approvals, validation keeps its deadline. Throws a <see cref="RunbookException"/>
+    /// for a finished run or an id already known.</summary>
+    public RunSnapshot Resume(StoredRun stored, Runbook? runbook)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var saved = stored.Run;
+        if (saved.Status != RunStatus.Running || saved.DryRun)
+        {
+            throw new RunbookException($"run {saved.RunId} is {saved.Status.ToString().ToLowerInvariant()}; only unfinished runs resume");
+        }
+        string? refusal = null;
+        if (runbook is null)
+        {
+            refusal = $"runbook \"{saved.RunbookId}\" is no longer in the runbook directory, so the run cannot resume after the restart; start a new run";
+        }
+        else if (!string.Equals(runbook.Digest, stored.RunbookDigest, StringComparison.Ordinal))
+        {
+            refusal = $"runbook \"{saved.RunbookId}\" changed while the server was down, so the run cannot resume on different steps; start it again";
+        }
+        else if (saved.Steps.FirstOrDefault(s => runbook.Step(s.StepId) is null) is { } unknown)
+        {
+            refusal = $"runbook \"{saved.RunbookId}\" has no step \"{unknown.StepId}\" any more, so the run cannot resume; start it again";
+        }
+        else if (stored.SecretParameters.Count > 0)
+        {
+            refusal = $"the run had secret parameters ({string.Join(", ", stored.SecretParameters)}) whose values are never stored, so it cannot resume after the restart; start it again";
+        }
+        var book = runbook ?? new Runbook { Id = saved.RunbookId, Title = saved.RunbookId };
+        // A runbook that is gone or changed still names the steps for the timeline and the audit log.
+        var steps = saved.Steps.Select(s => book.Step(s.StepId) is { } found && found.Kind == s.Kind
+            ? found
+            : new RunbookStep(s.StepId, s.Kind, s.StepId, s.Section, string.Empty, new Dictionary<string, string>(), RunbookParser.DefaultTimeout, false, 0, StepCondition.Default, 0)).ToList();
+        var secrets = new HashSet<string>(book.Parameters.Where(p => p.Secret).Select(p => p.Name), StringComparer.Ordinal);
+        var values = stored.Parameters.Where(kv => !secrets.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var request = new RunRequest(book, stored.Parameters, saved.Actor, saved.IncidentId) { Sections = stored.Sections, AutoOnly = stored.AutoOnly };
+        var run = new RunState(saved.RunId, request, new ResolvedParameters(values, secrets), steps, saved.StartedAt)
+        {
+            Validated = saved.Validated,
+            Validation = stored.Validation,
+            RedactedParameters = stored.Parameters,
+        };
+        var interrupted = new List<(StepState Step, StepResult Result)>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var from = saved.Steps[i];
+            var to = run.Steps[i];
+            to.Status = from.Status;
+            to.Attempts = from.Attempts;
+            to.Result = from.Result;
+            to.Description = from.Description;
+            to.Approvers.AddRange(from.Approvers);
+            to.ConfirmedBy = from.ConfirmedBy;
+            if (from.Status == StepStatus.Running)
+            {
+                var result = new StepResult(StepOutcome.Failed, null, string.Empty, false, string.Empty, TimeSpan.Zero,
+                    "interrupted by a restart: the step was running when the server stopped and is not run again automatically because it may have had side effects; check its effect, then start the run again if needed");
+                to.Status = StepStatus.Failed;
+                to.Result = result;
+                interrupted.Add((to, result));
+            }
+        }
+        if (interrupted.Count > 0)
+        {
+            refusal = $"step \"{interrupted[0].Step.Step.Id}\" was interrupted by a restart and is not run again automatically; check its effect, then start the run again if needed";
+        }
+        lock (_lock)
+        {
+            if (_runs.ContainsKey(run.Id))
+            {
+                throw new RunbookException($"run id \"{run.Id}\" is already in use");
+            }
+            _runs[run.Id] = run;
+        }
+        run.Completion = Task.Run(() => ResumeAsync(run, interrupted, refusal));
         return Snapshot(run);
+    }
+
+    async Task ResumeAsync(RunState run, List<(StepState Step, StepResult Result)> interrupted, string? refusal)
+    {
+        if (refusal is null)
+        {
+            await Notify(run, o => o.RunResumedAsync(Snapshot(run), null, CancellationToken.None)).ConfigureAwait(false);
+            await ExecuteAsync(run, resumed: true).ConfigureAwait(false);
+            return;
+        }
+        await Notify(run, o => o.RunResumedAsync(Snapshot(run), refusal, CancellationToken.None)).ConfigureAwait(false);
+        foreach (var (step, result) in interrupted)
+        {
+            await Notify(run, o => o.StepFinishedAsync(Snapshot(run), step.Step, result, CancellationToken.None)).ConfigureAwait(false);
+        }
+        lock (_lock)
+        {
+            foreach (var s in run.Steps.Where(s => s.Status is StepStatus.Pending or StepStatus.WaitingForApproval or StepStatus.WaitingForConfirmation))
+            {
+                s.Status = StepStatus.Cancelled;
+            }
+        }
+        Finish(run, RunStatus.Failed, refusal);
+        await Notify(run, o => o.RunFinishedAsync(Snapshot(run), CancellationToken.None)).ConfigureAwait(false);
     }
 
     /// <summary>Describes every step of a request as a dry-run would, without creating a run.</summary>
@@ -139,10 +267,7 @@ public sealed class RunbookRunner
             step.Approvers.Add(approver);
             complete = step.Approvers.Count >= step.Step.Approvals;
         }
-        if (_observer is not null)
-        {
-            await _observer.ApprovalGrantedAsync(Snapshot(run), step.Step, approver, cancellationToken).ConfigureAwait(false);
-        }
+        await Notify(run, o => o.ApprovalGrantedAsync(Snapshot(run), step.Step, approver, cancellationToken)).ConfigureAwait(false);
         if (complete)
         {
             step.Gate?.TrySetResult(approver);
@@ -246,12 +371,15 @@ public sealed class RunbookRunner
     static StepRequest BuildRequest(string runId, RunbookStep step, ResolvedParameters parameters) =>
         new(runId, step.Id, step.Kind, step.Body, step.Attributes, parameters.Values, parameters.Secrets, step.Timeout);
 
-    async Task ExecuteAsync(RunState run)
+    async Task ExecuteAsync(RunState run, bool resumed)
     {
         var ct = run.Cancellation.Token;
         try
         {
-            await Notify(o => o.RunStartedAsync(Snapshot(run), CancellationToken.None)).ConfigureAwait(false);
+            if (!resumed)
+            {
+                await Notify(run, o => o.RunStartedAsync(Snapshot(run), CancellationToken.None)).ConfigureAwait(false);
+            }
             var validation = run.Steps.Where(s => s.Step.Section == RunbookSection.Validation).ToList();
             var validationDone = false;
             foreach (var s in run.Steps)
@@ -261,9 +389,16 @@ public sealed class RunbookRunner
                     if (!validationDone)
                     {
                         validationDone = true;
-                        await ValidateAsync(run, validation, ct).ConfigureAwait(false);
+                        if (!run.Validated)
+                        {
+                            await ValidateAsync(run, validation, ct).ConfigureAwait(false);
+                        }
                     }
                     continue;
+                }
+                if (resumed && s.Status is not (StepStatus.Pending or StepStatus.WaitingForApproval or StepStatus.WaitingForConfirmation))
+                {
+                    continue; // it ran, was skipped or was refused before the restart
                 }
                 await RunStepAsync(run, s, ct).ConfigureAwait(false);
             }
@@ -287,15 +422,44 @@ public sealed class RunbookRunner
         {
             Finish(run, RunStatus.Failed, ex.Message);
         }
-        await Notify(o => o.RunFinishedAsync(Snapshot(run), CancellationToken.None)).ConfigureAwait(false);
+        await Notify(run, o => o.RunFinishedAsync(Snapshot(run), CancellationToken.None)).ConfigureAwait(false);
     }
 
     async Task ValidateAsync(RunState run, List<StepState> steps, CancellationToken ct)
     {
         var schedule = run.Request.Runbook.Validation;
-        var deadline = _time.GetUtcNow() + schedule.Deadline;
-        for (var attempt = 1; ; attempt++)
+        var now = _time.GetUtcNow();
+        DateTimeOffset deadline;
+        int first;
+        DateTimeOffset? due;
+        bool resumed;
+        lock (_lock)
         {
+            // A resumed loop keeps the deadline fixed by its first attempt, before the restart.
+            resumed = run.Validation is not null;
+            run.Validation ??= new ValidationProgress(now + schedule.Deadline, 0, null);
+            deadline = run.Validation.Deadline;
+            first = run.Validation.Attempt + 1;
+            due = run.Validation.NextAttemptAt;
+        }
+        if (resumed && now > deadline)
+        {
+            return; // the server was down past the deadline
+        }
+        if (due is { } at && at > now)
+        {
+            // The attempt that was scheduled before the restart keeps its time; observers hear of it again, after the
+            // timer is armed as below.
+            var wait = Task.Delay(at - now, _time, ct);
+            await Notify(run, o => o.ValidationRetryScheduledAsync(Snapshot(run), first - 1, at, CancellationToken.None)).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
+        }
+        for (var attempt = first; ; attempt++)
+        {
+            lock (_lock)
+            {
+                run.Validation = new ValidationProgress(deadline, attempt - 1, null);
+            }
             foreach (var s in steps)
             {
                 if (s.Step.IsManual && s.Status == StepStatus.Succeeded)
@@ -309,8 +473,9 @@ public sealed class RunbookRunner
                 lock (_lock)
                 {
                     run.Validated = true;
+                    run.Validation = new ValidationProgress(deadline, attempt, null);
                 }
-                await Notify(o => o.ValidatedAsync(Snapshot(run), CancellationToken.None)).ConfigureAwait(false);
+                await Notify(run, o => o.ValidatedAsync(Snapshot(run), CancellationToken.None)).ConfigureAwait(false);
                 return;
             }
             var next = _time.GetUtcNow() + schedule.Interval;
@@ -318,9 +483,14 @@ public sealed class RunbookRunner
             {
                 return;
             }
+            lock (_lock)
+            {
+                run.Validation = new ValidationProgress(deadline, attempt, next);
+            }
             // The timer is armed before observers hear of the retry, so a test clock advanced on that event fires it.
             var delay = Task.Delay(schedule.Interval, _time, ct);
-            await Notify(o => o.ValidationRetryScheduledAsync(Snapshot(run), attempt, next, CancellationToken.None)).ConfigureAwait(false);
+            var n = attempt;
+            await Notify(run, o => o.ValidationRetryScheduledAsync(Snapshot(run), n, next, CancellationToken.None)).ConfigureAwait(false);
             await delay.ConfigureAwait(false);
         }
     }
@@ -335,7 +505,7 @@ public sealed class RunbookRunner
             {
                 s.Status = StepStatus.Skipped;
             }
-            await Notify(o => o.StepSkippedAsync(Snapshot(run), step, reason, CancellationToken.None)).ConfigureAwait(false);
+            await Notify(run, o => o.StepSkippedAsync(Snapshot(run), step, reason, CancellationToken.None)).ConfigureAwait(false);
             return;
         }
         if (step.Approvals > 0 && s.Approvers.Count < step.Approvals)
@@ -346,7 +516,7 @@ public sealed class RunbookRunner
                 s.Gate = gate;
                 s.Status = StepStatus.WaitingForApproval;
             }
-            await Notify(o => o.ApprovalRequestedAsync(Snapshot(run), step, step.Approvals, CancellationToken.None)).ConfigureAwait(false);
+            await Notify(run, o => o.ApprovalRequestedAsync(Snapshot(run), step, step.Approvals, CancellationToken.None)).ConfigureAwait(false);
             await gate.Task.WaitAsync(ct).ConfigureAwait(false);
         }
         if (step.IsManual)
@@ -357,7 +527,7 @@ public sealed class RunbookRunner
                 s.Gate = gate;
                 s.Status = StepStatus.WaitingForConfirmation;
             }
-            await Notify(o => o.ConfirmationRequestedAsync(Snapshot(run), step, CancellationToken.None)).ConfigureAwait(false);
+            await Notify(run, o => o.ConfirmationRequestedAsync(Snapshot(run), step, CancellationToken.None)).ConfigureAwait(false);
             var by = await gate.Task.WaitAsync(ct).ConfigureAwait(false);
             var confirmed = new StepResult(StepOutcome.Succeeded, null, "confirmed by " + by, false, string.Empty, TimeSpan.Zero, null);
             lock (_lock)
@@ -366,7 +536,7 @@ public sealed class RunbookRunner
                 s.Result = confirmed;
                 s.Attempts++;
             }
-            await Notify(o => o.StepFinishedAsync(Snapshot(run), step, confirmed, CancellationToken.None)).ConfigureAwait(false);
+            await Notify(run, o => o.StepFinishedAsync(Snapshot(run), step, confirmed, CancellationToken.None)).ConfigureAwait(false);
             return;
         }
         int attempt;
@@ -375,7 +545,7 @@ public sealed class RunbookRunner
             s.Status = StepStatus.Running;
             attempt = ++s.Attempts;
         }
-        await Notify(o => o.StepStartedAsync(Snapshot(run), step, attempt, CancellationToken.None)).ConfigureAwait(false);
+        await Notify(run, o => o.StepStartedAsync(Snapshot(run), step, attempt, CancellationToken.None)).ConfigureAwait(false);
         var started = _time.GetTimestamp();
         StepResult result;
         if (!_executors.TryGetValue(step.Kind, out var executor))
@@ -416,7 +586,7 @@ public sealed class RunbookRunner
                 _ => StepStatus.Rejected,
             };
         }
-        await Notify(o => o.StepFinishedAsync(Snapshot(run), step, result, CancellationToken.None)).ConfigureAwait(false);
+        await Notify(run, o => o.StepFinishedAsync(Snapshot(run), step, result, CancellationToken.None)).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
     }
 
@@ -459,11 +629,46 @@ public sealed class RunbookRunner
         }
     }
 
-    async Task Notify(Func<IRunbookRunObserver, ValueTask> call)
+    /// <summary>Saves the run, then tells the observer: a step is marked running on disk before its executor starts,
+    /// so a restart never runs it twice.</summary>
+    async Task Notify(RunState run, Func<IRunbookRunObserver, ValueTask> call)
     {
+        await PersistAsync(run).ConfigureAwait(false);
         if (_observer is not null)
         {
             await call(_observer).ConfigureAwait(false);
+        }
+    }
+
+    async Task PersistAsync(RunState run)
+    {
+        if (_options.Store is not { } store || run.DryRun)
+        {
+            return;
+        }
+        // Saves of one run are serialised and each takes its snapshot inside the gate, so a later state is never
+        // overwritten by an earlier one (approvals arrive on request threads while the run goes on).
+        await run.SaveGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await store.SaveAsync(Stored(run), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _options.StoreFailed?.Invoke(run.Id, ex);
+        }
+        finally
+        {
+            run.SaveGate.Release();
+        }
+    }
+
+    StoredRun Stored(RunState run)
+    {
+        lock (_lock)
+        {
+            var secrets = run.Parameters.Secrets.Where(run.Parameters.Values.ContainsKey).Order(StringComparer.Ordinal).ToList();
+            return new StoredRun(Snapshot(run), run.Request.Runbook.Digest, run.Request.Sections, run.Request.AutoOnly, run.RedactedParameters, secrets, run.Validation);
         }
     }
 
@@ -482,7 +687,10 @@ public sealed class RunbookRunner
                 run.StartedAt,
                 run.FinishedAt,
                 [.. run.Steps.Select(s => new StepSnapshot(s.Step.Id, s.Step.Kind, s.Step.Section, s.Status, s.Attempts, s.Result, s.Description, [.. s.Approvers], s.ConfirmedBy))],
-                run.Error);
+                run.Error)
+            {
+                Parameters = run.RedactedParameters,
+            };
         }
     }
 
@@ -511,6 +719,12 @@ public sealed class RunbookRunner
         public string? CancelledBy { get; set; }
 
         public CancellationTokenSource Cancellation { get; } = new();
+
+        public SemaphoreSlim SaveGate { get; } = new(1, 1);
+
+        public IReadOnlyDictionary<string, string> RedactedParameters { get; init; } = parameters.Redacted;
+
+        public ValidationProgress? Validation { get; set; }
 
         public Task Completion { get; set; } = Task.CompletedTask;
     }

@@ -126,7 +126,7 @@ public static class RunbookCommand
     static Command CreateRuns()
     {
         var api = new ApiClientOptions();
-        var cmd = new Command("runs", "Runs since the server started, newest first.");
+        var cmd = new Command("runs", "Runs of the server and the finished runs it keeps, newest first.");
         api.AddTo(cmd);
         cmd.SetAction((parse, ct) => ApiClientOptions.RunAsync("runbook runs", Console.Error, async () =>
         {

@@ -17,11 +17,13 @@ sealed class RunbookRecorder(
     IAuditLog audit,
     TimeProvider time,
     Func<RunbookSettings> settings,
-    Func<string, IReadOnlyDictionary<string, string>> parameters,
     ILogger logger) : IRunbookRunObserver
 {
     /// <summary>The audit event kind of one step run.</summary>
     public const string StepRunKind = "runbook.step.run";
+
+    /// <summary>The audit event kind of a run taken up (or refused) after a restart.</summary>
+    public const string RunResumeKind = "runbook.run.resume";
 
     /// <summary>At most this much of a step's output goes into a timeline entry.</summary>
     const int TimelineOutputLimit = 16 * 1024;
@@ -99,6 +101,32 @@ sealed class RunbookRecorder(
     public ValueTask RunFinishedAsync(RunSnapshot run, CancellationToken cancellationToken) =>
         NoteAsync(run, $"runbook {run.RunbookId} run {run.RunId} {run.Status.ToString().ToLowerInvariant()}{(run.Error is null ? string.Empty : ": " + run.Error)}", Data(run));
 
+    public async ValueTask RunResumedAsync(RunSnapshot run, string? refusal, CancellationToken cancellationToken)
+    {
+        var text = refusal is null
+            ? $"runbook {run.RunbookId} run {run.RunId} resumed after a restart"
+            : $"runbook {run.RunbookId} run {run.RunId} cannot resume after a restart: {refusal}";
+        await NoteAsync(run, text, Data(run), Actors.System);
+        var details = new Dictionary<string, string?>
+        {
+            ["runbook"] = run.RunbookId,
+            ["run"] = run.RunId,
+            ["incident"] = run.IncidentId,
+            ["requested_by"] = run.Actor,
+            ["outcome"] = refusal is null ? "resumed" : "refused",
+            ["error"] = refusal,
+            ["waiting"] = string.Join(",", run.Steps.Where(s => s.Status is StepStatus.WaitingForApproval or StepStatus.WaitingForConfirmation).Select(s => s.StepId)),
+        };
+        try
+        {
+            await audit.AppendAsync(new AuditEntry(time.GetUtcNow(), Actors.System, RunResumeKind, run.RunbookId + "/" + run.RunId, AuditDetails.Of(details)), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            logger.LogError("Runbook {Runbook} run {Run}: the resume audit event could not be written: {Error}", run.RunbookId, run.RunId, ex.Message);
+        }
+    }
+
     async ValueTask NoteAsync(RunSnapshot run, string text, Dictionary<string, string> data, string? actor = null)
     {
         if (run.IncidentId is not { } id || run.DryRun)
@@ -126,7 +154,7 @@ sealed class RunbookRecorder(
             ["kind"] = step.Kind,
             ["section"] = step.Section.ToString().ToLowerInvariant(),
             ["incident"] = run.IncidentId,
-            ["parameters"] = JsonSerializer.Serialize(parameters(run.RunId)),
+            ["parameters"] = JsonSerializer.Serialize(run.Parameters),
             ["approvers"] = snapshot is null ? null : string.Join(",", snapshot.Approvers),
             ["outcome"] = Outcome(result.Outcome),
             ["exit_code"] = result.ExitCode?.ToString(CultureInfo.InvariantCulture),

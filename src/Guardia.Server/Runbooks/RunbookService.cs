@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using Guardia.Core.Alerts;
 using Guardia.Core.Audit;
 using Guardia.Core.Incidents;
 using Guardia.Core.Runbooks;
 using Guardia.Server.Hosting;
+using Guardia.Storage.Sqlite;
 
 namespace Guardia.Server.Runbooks;
 
@@ -12,8 +12,10 @@ namespace Guardia.Server.Runbooks;
 /// steps marked <c>auto</c> start by themselves when <c>auto_diagnose</c> is on.</summary>
 /// <remarks>Parameters of an automatic run come from the runbook's defaults and from the alert's labels: a label
 /// fills the parameter whose name is the label name upper-cased (label <c>namespace</c> fills <c>NAMESPACE</c>).
-/// A label value that fails the parameter's type or pattern is not used, and the timeline says so.</remarks>
-sealed class RunbookService : IHostedService
+/// A label value that fails the parameter's type or pattern is not used, and the timeline says so.
+/// Every change of a run is saved in the run store; at start the unfinished runs resume (or fail with the reason
+/// when they cannot), and finished runs stay listed from the store.</remarks>
+sealed class RunbookService : IHostedService, IDisposable
 {
     readonly ConfigHolder _config;
     readonly IncidentService _incidents;
@@ -21,19 +23,19 @@ sealed class RunbookService : IHostedService
     readonly TimeProvider _time;
     readonly ReloadableStepExecutor _executors;
     readonly RunbookRecorder _recorder;
-    readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _parameters = new(StringComparer.Ordinal);
-    readonly Lock _startLock = new();
-    IReadOnlyDictionary<string, string>? _starting;
+    readonly ServeOptions _options;
+    SqliteRunbookRunStore? _store;
     RunbookRunner? _runner;
 
-    public RunbookService(ConfigHolder config, IncidentService incidents, IAuditLog audit, TimeProvider time, ILogger<RunbookService> logger)
+    public RunbookService(ConfigHolder config, IncidentService incidents, IAuditLog audit, ServeOptions options, TimeProvider time, ILogger<RunbookService> logger)
     {
         _config = config;
         _incidents = incidents;
+        _options = options;
         _logger = logger;
         _time = time;
         _executors = new ReloadableStepExecutor(time);
-        _recorder = new RunbookRecorder(incidents, audit, time, () => Settings, RedactedParameters, logger);
+        _recorder = new RunbookRecorder(incidents, audit, time, () => Settings, logger);
     }
 
     /// <summary>The runbook settings of the running configuration.</summary>
@@ -45,19 +47,34 @@ sealed class RunbookService : IHostedService
     /// <summary>The runner; available once the service started.</summary>
     public RunbookRunner Runner => _runner ?? throw new InvalidOperationException("The runbook service is not started.");
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = Settings;
         _executors.Configure(settings.Actions);
+        _store = new SqliteRunbookRunStore(SqliteDatabase.Open(_options.StoragePath), settings.KeepFinishedRuns);
         _runner = new RunbookRunner([_executors], _time, new RunbookRunnerOptions
         {
             MaxConcurrentRuns = settings.MaxConcurrentRuns,
-            NewRunId = NewRunId,
+            NewRunId = () => Guid.NewGuid().ToString("N")[..16],
+            Store = _store,
+            StoreFailed = (run, ex) => _logger.LogError("Runbook run {Run}: its state could not be saved: {Error}", run, ex.Message),
         }, _recorder);
+        var unfinished = await _store.LoadUnfinishedAsync(cancellationToken);
+        foreach (var stored in unfinished)
+        {
+            try
+            {
+                var run = _runner.Resume(stored, settings.Catalog.Get(stored.Run.RunbookId));
+                _logger.LogInformation("Runbook {Runbook} run {Run} taken up after the restart", run.RunbookId, run.RunId);
+            }
+            catch (RunbookException ex)
+            {
+                _logger.LogError("Runbook run {Run} could not be taken up after the restart: {Error}", stored.RunId, ex.Message);
+            }
+        }
         _config.Reloaded += Reconfigure;
         _incidents.Opened += OnIncidentOpenedAsync;
-        _logger.LogInformation("Runbooks: {Count} from {Dir}, auto-diagnose {Auto}", settings.Catalog.Runbooks.Count, settings.Directory ?? "(none)", settings.AutoDiagnose ? "on" : "off");
-        return Task.CompletedTask;
+        _logger.LogInformation("Runbooks: {Count} from {Dir}, auto-diagnose {Auto}, {Resumed} unfinished runs taken up", settings.Catalog.Runbooks.Count, settings.Directory ?? "(none)", settings.AutoDiagnose ? "on" : "off", unfinished.Count);
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
@@ -66,7 +83,9 @@ sealed class RunbookService : IHostedService
         _incidents.Opened -= OnIncidentOpenedAsync;
         if (_runner is { } runner)
         {
-            foreach (var run in runner.Runs().Where(r => r.Status == RunStatus.Running))
+            // A run waiting for people or for its next validation attempt stays in the store and resumes after the
+            // restart; one with a step in flight is cancelled, which stops the step rather than leaving it behind.
+            foreach (var run in runner.Runs().Where(r => r.Status == RunStatus.Running && r.Steps.Any(s => s.Status == StepStatus.Running)))
             {
                 runner.Cancel(run.RunId, Actors.System);
             }
@@ -74,48 +93,51 @@ sealed class RunbookService : IHostedService
         return Task.CompletedTask;
     }
 
+    public void Dispose() => _store?.Dispose();
+
     void Reconfigure(ConfigSnapshot snapshot)
     {
         _executors.Configure(snapshot.Runbooks.Actions);
         _logger.LogInformation("Runbooks reloaded: {Count} from {Dir}", snapshot.Runbooks.Catalog.Runbooks.Count, snapshot.Runbooks.Directory ?? "(none)");
     }
 
-    /// <summary>Starts a run after checking its parameters; throws <see cref="RunbookException"/> when the runner refuses it.</summary>
-    public RunSnapshot Start(RunRequest request)
+    /// <summary>Starts a run after checking its parameters; returns once the run is in the store. Throws
+    /// <see cref="RunbookException"/> when the runner refuses it.</summary>
+    public Task<RunSnapshot> StartAsync(RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var redacted = RunbookParameters.Resolve(request.Runbook, request.Parameters).Redacted;
-        // The runner makes the run id inside Start and may call the recorder before Start returns; the id
-        // generator files the parameters under the new id so the first audit event already has them.
-        lock (_startLock)
-        {
-            _starting = redacted;
-            try
-            {
-                return Runner.Start(request);
-            }
-            finally
-            {
-                _starting = null;
-            }
-        }
+        return Runner.StartAsync(request, cancellationToken);
     }
 
-    string NewRunId()
+    /// <summary>The newest <paramref name="limit"/> runs, of this process and finished ones from the store, newest first.</summary>
+    public async Task<IReadOnlyList<RunSnapshot>> RunsAsync(int limit, CancellationToken cancellationToken)
     {
-        var id = Guid.NewGuid().ToString("N")[..16];
-        if (_starting is { } parameters)
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var live = Runner.Runs();
+        var known = new HashSet<string>(live.Select(r => r.RunId), StringComparer.Ordinal);
+        var all = new List<RunSnapshot>(live);
+        if (_store is { } store)
         {
-            _parameters[id] = parameters;
+            foreach (var stored in await store.ListFinishedAsync(limit, cancellationToken))
+            {
+                if (known.Add(stored.RunId))
+                {
+                    all.Add(stored.Run);
+                }
+            }
         }
-        return id;
+        return [.. all.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.RunId, StringComparer.Ordinal).Take(limit)];
     }
 
-    IReadOnlyDictionary<string, string> RedactedParameters(string runId) =>
-        _parameters.TryGetValue(runId, out var p) ? p : new Dictionary<string, string>();
-
-    /// <summary>The parameter values of a run, secrets redacted (empty for unknown runs).</summary>
-    public IReadOnlyDictionary<string, string> ParametersOf(string runId) => RedactedParameters(runId);
+    /// <summary>The run with the given id, from this process or from the store, or null.</summary>
+    public async Task<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (Runner.Get(runId) is { } run)
+        {
+            return run;
+        }
+        return _store is { } store ? (await store.GetAsync(runId, cancellationToken))?.Run : null;
+    }
 
     /// <summary>Links an opening incident to its runbook and starts the automatic diagnosis.</summary>
     async Task OnIncidentOpenedAsync(Incident incident, IReadOnlyList<Alert> alerts)
@@ -151,11 +173,11 @@ sealed class RunbookService : IHostedService
         }
         try
         {
-            var run = Start(new RunRequest(runbook, parameters, Actors.System, incident.Id)
+            var run = await StartAsync(new RunRequest(runbook, parameters, Actors.System, incident.Id)
             {
                 Sections = new HashSet<RunbookSection> { RunbookSection.Diagnosis },
                 AutoOnly = true,
-            });
+            }, CancellationToken.None);
             _logger.LogInformation("Incident {Incident}: automatic diagnosis of runbook {Runbook} started as run {Run}", incident.Id, runbook.Id, run.RunId);
         }
         catch (RunbookException ex)

@@ -14,6 +14,7 @@ namespace Guardia.Server.Runbooks;
 /// runbooks:
 ///   dir: runbooks                 # relative to the settings file
 ///   max_concurrent_runs: 4        # read at start; a change takes a restart
+///   keep_finished_runs: 1000      # finished runs kept in the store and listed (read at start)
 ///   auto_diagnose: true           # run the Diagnosis steps marked auto when an incident opens (default false)
 ///   validation_mitigates: true    # a validated run moves its incident to mitigated (default true)
 /// runbook_actions:                # see RunbookActionOptionsLoader
@@ -22,7 +23,7 @@ namespace Guardia.Server.Runbooks;
 /// </example>
 sealed record RunbookSettings
 {
-    static readonly string[] Fields = ["dir", "max_concurrent_runs", "auto_diagnose", "validation_mitigates"];
+    static readonly string[] Fields = ["dir", "max_concurrent_runs", "keep_finished_runs", "auto_diagnose", "validation_mitigates"];
 
     /// <summary>No runbooks: what a settings file without a <c>runbooks:</c> section runs with.</summary>
     public static RunbookSettings Empty { get; } = new();
@@ -35,6 +36,9 @@ sealed record RunbookSettings
 
     /// <summary>How many runs may be active at once.</summary>
     public int MaxConcurrentRuns { get; init; } = 4;
+
+    /// <summary>How many finished runs the run store keeps (the oldest go first).</summary>
+    public int KeepFinishedRuns { get; init; } = 1000;
 
     /// <summary>Whether an opening incident starts the Diagnosis steps marked <c>auto</c> of its runbook.</summary>
     public bool AutoDiagnose { get; init; }
@@ -76,7 +80,7 @@ sealed record RunbookSettings
         }
         if (runbooks is not YamlMappingNode map)
         {
-            throw Error(file, runbooks, "runbooks must be a mapping of fields (dir, max_concurrent_runs, auto_diagnose, validation_mitigates)");
+            throw Error(file, runbooks, "runbooks must be a mapping of fields (dir, max_concurrent_runs, keep_finished_runs, auto_diagnose, validation_mitigates)");
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (k, v) in map.Children)
@@ -114,6 +118,13 @@ sealed record RunbookSettings
                         throw Error(file, v, $"runbooks.max_concurrent_runs must be a whole number from 1 to 1000, not \"{text}\"");
                     }
                     settings = settings with { MaxConcurrentRuns = max };
+                    break;
+                case "keep_finished_runs":
+                    if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var keep) || keep is < 1 or > 100_000)
+                    {
+                        throw Error(file, v, $"runbooks.keep_finished_runs must be a whole number from 1 to 100000, not \"{text}\"");
+                    }
+                    settings = settings with { KeepFinishedRuns = keep };
                     break;
                 case "auto_diagnose":
                     settings = settings with { AutoDiagnose = Bool(file, v, key, text) };

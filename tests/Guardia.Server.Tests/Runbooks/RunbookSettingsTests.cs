@@ -30,11 +30,12 @@ public sealed class RunbookSettingsTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_dir.FullName, "rb"));
         File.WriteAllText(Path.Combine(_dir.FullName, "rb", "ok.md"), ValidRunbook);
 
-        var settings = Parse("runbooks:\n  dir: rb\n  max_concurrent_runs: 2\n  auto_diagnose: true\n  validation_mitigates: false\nrunbook_actions:\n  executables: [bash]\n");
+        var settings = Parse("runbooks:\n  dir: rb\n  max_concurrent_runs: 2\n  keep_finished_runs: 50\n  auto_diagnose: true\n  validation_mitigates: false\nrunbook_actions:\n  executables: [bash]\n");
 
         Assert.Equal(Path.Combine(_dir.FullName, "rb"), settings.Directory);
         Assert.Equal(["ok"], settings.Catalog.Runbooks.Select(r => r.Id).ToArray());
         Assert.Equal(2, settings.MaxConcurrentRuns);
+        Assert.Equal(50, settings.KeepFinishedRuns);
         Assert.True(settings.AutoDiagnose);
         Assert.False(settings.ValidationMitigates);
         Assert.Equal(["bash"], settings.Actions.Executables.ToArray());
@@ -49,6 +50,7 @@ public sealed class RunbookSettingsTests : IDisposable
         Assert.Empty(settings.Catalog.Runbooks);
         Assert.False(settings.AutoDiagnose);
         Assert.True(settings.ValidationMitigates);
+        Assert.Equal(1000, settings.KeepFinishedRuns);
     }
 
     public static IEnumerable<TheoryDataRow<string, string, string>> BadSettings =>
@@ -57,6 +59,9 @@ public sealed class RunbookSettingsTests : IDisposable
         new("not a mapping", "runbooks: [rb]\n", "guardia.yml:1:11: runbooks must be a mapping"),
         new("missing directory", "runbooks:\n  dir: nowhere\n", "guardia.yml:2:8: runbooks.dir: "),
         new("zero runs", "runbooks:\n  max_concurrent_runs: 0\n", "max_concurrent_runs must be a whole number from 1 to 1000, not \"0\""),
+        new("no finished runs kept", "runbooks:\n  keep_finished_runs: 0\n", "guardia.yml:2:23: runbooks.keep_finished_runs must be a whole number from 1 to 100000, not \"0\""),
+        new("negative retention", "runbooks:\n  keep_finished_runs: -5\n", "keep_finished_runs must be a whole number from 1 to 100000, not \"-5\""),
+        new("retention past the limit", "runbooks:\n  keep_finished_runs: 100001\n", "not \"100001\""),
         new("yes is not a boolean", "runbooks:\n  auto_diagnose: yes\n", "runbooks.auto_diagnose must be true or false, not \"yes\""),
         new("bad runbook_actions", "runbook_actions:\n  bogus: 1\n", "bogus"),
     ];

@@ -29,15 +29,15 @@ static class RunbookEndpoints
         runbooks.MapPost("/{id}/runs", StartAsync).RequireGuardiaRole(Role.Responder).WithAuditKind("api.runbook.run")
             .WithSummary("Starts a run; 202 with the run. Body: {\"parameters\": {NAME: value}, \"sections\": [...], \"incident\": \"INC-1\", \"auto_only\": false}.");
         var runs = app.MapGroup("/api/v1/runbook-runs");
-        runs.MapGet("/", ListRuns).RequireGuardiaRole(Role.Viewer)
-            .WithSummary("Every run since the server started, newest first.");
-        runs.MapGet("/{runId}", ShowRun).RequireGuardiaRole(Role.Viewer)
+        runs.MapGet("/", ListRunsAsync).RequireGuardiaRole(Role.Viewer)
+            .WithSummary("The newest runs (?limit=, default 100): those of this process and the finished ones kept in the store (runbooks.keep_finished_runs).");
+        runs.MapGet("/{runId}", ShowRunAsync).RequireGuardiaRole(Role.Viewer)
             .WithSummary("One run with its steps and their results.");
         runs.MapPost("/{runId}/steps/{stepId}/approve", ApproveAsync).RequireGuardiaRole(Role.Responder).WithAuditKind("api.runbook.approve")
             .WithSummary("Approves a step waiting for approval; the approver is the token's name.");
         runs.MapPost("/{runId}/steps/{stepId}/confirm", ConfirmAsync).RequireGuardiaRole(Role.Responder).WithAuditKind("api.runbook.confirm")
             .WithSummary("Confirms a manual step waiting for a person.");
-        runs.MapPost("/{runId}/cancel", Cancel).RequireGuardiaRole(Role.Responder).WithAuditKind("api.runbook.cancel")
+        runs.MapPost("/{runId}/cancel", CancelAsync).RequireGuardiaRole(Role.Responder).WithAuditKind("api.runbook.cancel")
             .WithSummary("Cancels a run: the running step stops and nothing after it runs.");
         return app;
     }
@@ -184,22 +184,34 @@ static class RunbookEndpoints
         RunSnapshot run;
         try
         {
-            run = service.Start(request);
+            run = await service.StartAsync(request, ct);
         }
         catch (RunbookException ex)
         {
             return Error(409, ex.Message);
         }
         context.Response.Headers.Location = "/api/v1/runbook-runs/" + run.RunId;
-        return Json(RunJson(run, service), 202);
+        return Json(RunJson(run), 202);
     }
 
-    static IResult ListRuns(RunbookService service)
+    /// <summary>How many runs the list shows when <c>?limit=</c> is not given.</summary>
+    const int DefaultRunsLimit = 100;
+
+    /// <summary>The most runs one list shows.</summary>
+    const int MaxRunsLimit = 10_000;
+
+    static async Task<IResult> ListRunsAsync(HttpContext context, RunbookService service, CancellationToken ct)
     {
-        var list = new JsonArray();
-        foreach (var run in service.Runner.Runs().Reverse())
+        var limit = DefaultRunsLimit;
+        if (context.Request.Query["limit"] is { Count: > 0 } given
+            && (given.Count > 1 || !int.TryParse(given[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxRunsLimit))
         {
-            var json = RunJson(run, service);
+            return Error(400, $"limit must be a whole number from 1 to {MaxRunsLimit}, not \"{given}\"");
+        }
+        var list = new JsonArray();
+        foreach (var run in await service.RunsAsync(limit, ct))
+        {
+            var json = RunJson(run);
             json.Remove("steps");
             json["waiting"] = Waiting(run);
             list.Add(json);
@@ -207,20 +219,22 @@ static class RunbookEndpoints
         return Json(list, 200);
     }
 
-    static IResult ShowRun(string runId, RunbookService service) =>
-        service.Runner.Get(runId) is { } run ? Json(RunJson(run, service), 200) : Error(404, $"run {runId} does not exist");
+    static async Task<IResult> ShowRunAsync(string runId, RunbookService service, CancellationToken ct) =>
+        await service.GetRunAsync(runId, ct) is { } run ? Json(RunJson(run), 200) : Error(404, $"run {runId} does not exist");
 
     static Task<IResult> ApproveAsync(string runId, string stepId, HttpContext context, RunbookService service, CancellationToken ct) =>
-        ActOnStepAsync(runId, stepId, service, () => service.Runner.ApproveAsync(runId, stepId, ActorOf(context), ct));
+        ActOnStepAsync(runId, stepId, service, () => service.Runner.ApproveAsync(runId, stepId, ActorOf(context), ct), ct);
 
     static Task<IResult> ConfirmAsync(string runId, string stepId, HttpContext context, RunbookService service, CancellationToken ct) =>
-        ActOnStepAsync(runId, stepId, service, () => service.Runner.ConfirmAsync(runId, stepId, ActorOf(context), ct));
+        ActOnStepAsync(runId, stepId, service, () => service.Runner.ConfirmAsync(runId, stepId, ActorOf(context), ct), ct);
 
-    static IResult Cancel(string runId, HttpContext context, RunbookService service)
+    static async Task<IResult> CancelAsync(string runId, HttpContext context, RunbookService service, CancellationToken ct)
     {
         if (service.Runner.Get(runId) is null)
         {
-            return Error(404, $"run {runId} does not exist");
+            return await service.GetRunAsync(runId, ct) is { } finished
+                ? Json(RunJson(finished), 200)
+                : Error(404, $"run {runId} does not exist");
         }
         try
         {
@@ -230,14 +244,16 @@ static class RunbookEndpoints
         {
             return Error(409, ex.Message);
         }
-        return Json(RunJson(service.Runner.Get(runId)!, service), 200);
+        return Json(RunJson(service.Runner.Get(runId)!), 200);
     }
 
-    static async Task<IResult> ActOnStepAsync(string runId, string stepId, RunbookService service, Func<Task> action)
+    static async Task<IResult> ActOnStepAsync(string runId, string stepId, RunbookService service, Func<Task> action, CancellationToken ct)
     {
         if (service.Runner.Get(runId) is not { } run)
         {
-            return Error(404, $"run {runId} does not exist");
+            return await service.GetRunAsync(runId, ct) is { } finished
+                ? Error(409, $"run {runId} is {finished.Status.ToString().ToLowerInvariant()}; its steps can no longer be approved or confirmed")
+                : Error(404, $"run {runId} does not exist");
         }
         if (run.Step(stepId) is null)
         {
@@ -251,7 +267,7 @@ static class RunbookEndpoints
         {
             return Error(409, ex.Message);
         }
-        return Json(RunJson(service.Runner.Get(runId)!, service), 200);
+        return Json(RunJson(service.Runner.Get(runId)!), 200);
     }
 
     /// <summary>Reads <c>{"parameters", "sections", "incident", "auto_only"}</c>; a missing body is an empty request.</summary>
@@ -311,7 +327,7 @@ static class RunbookEndpoints
         return (new RunRequest(runbook, parameters, ActorOf(context), incident, dryRun) { Sections = sections, AutoOnly = autoOnly }, null);
     }
 
-    internal static JsonObject RunJson(RunSnapshot run, RunbookService service)
+    internal static JsonObject RunJson(RunSnapshot run)
     {
         var steps = new JsonArray();
         foreach (var s in run.Steps)
@@ -356,7 +372,7 @@ static class RunbookEndpoints
             ["started_at"] = run.StartedAt.ToString("O", CultureInfo.InvariantCulture),
             ["finished_at"] = run.FinishedAt?.ToString("O", CultureInfo.InvariantCulture),
             ["error"] = run.Error,
-            ["parameters"] = ParametersJson(service.ParametersOf(run.RunId)),
+            ["parameters"] = ParametersJson(run.Parameters),
             ["steps"] = steps,
         };
     }
