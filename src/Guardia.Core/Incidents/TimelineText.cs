@@ -5,7 +5,8 @@ namespace Guardia.Core.Incidents;
 /// <summary>
 /// The sentence of a timeline entry, in English or Spanish, built from its kind, actor and structured data. The
 /// engine stores the English sentence with each entry; readers who prefer Spanish get it rebuilt from the same data.
-/// Notes and status updates are people's own words and stay as written, and so does any entry whose data does not
+/// Notes and status updates are people's own words and stay as written (notes written by runbook runs carry an
+/// <c>event</c> and are rebuilt by <see cref="Runbooks.RunbookTimelineText"/>), and so does any entry whose data does not
 /// carry what the sentence needs (entries written by older versions, events recorded from outside the engine).
 /// </summary>
 public static class TimelineText
@@ -164,6 +165,9 @@ public static class TimelineText
                 return Get("severity") is { } sev && Ms("target_ms") is { } target
                     ? S($"response target breached: not acknowledged within {target} ({sev})", $"objetivo de respuesta incumplido: sin reconocer en {target} ({sev})")
                     : null;
+            case TimelineKind.Note:
+                // People's notes have no event and stay as written; runbook runs write notes with one.
+                return Runbooks.RunbookTimelineText.Render(d, actor, spanish);
             case TimelineKind.NotificationSent:
                 return Get("receiver") is { } receiver && Get("integration") is { } integration
                     ? S($"notification sent to {receiver} by {integration}", $"notificación enviada a {receiver} por {integration}")

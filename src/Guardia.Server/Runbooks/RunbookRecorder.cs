@@ -29,19 +29,16 @@ sealed class RunbookRecorder(
     const int TimelineOutputLimit = 16 * 1024;
 
     public ValueTask RunStartedAsync(RunSnapshot run, CancellationToken cancellationToken) =>
-        NoteAsync(run, $"runbook {run.RunbookId} run {run.RunId} started by {run.Actor} ({run.Steps.Count} steps)", Data(run));
+        NoteAsync(run, Data(run, RunbookTimelineText.RunStarted, null, ("requested_by", run.Actor), ("steps", run.Steps.Count.ToString(CultureInfo.InvariantCulture))));
 
     public ValueTask StepStartedAsync(RunSnapshot run, RunbookStep step, int attempt, CancellationToken cancellationToken)
     {
-        var data = Data(run, step);
-        data["attempt"] = attempt.ToString(CultureInfo.InvariantCulture);
-        var text = $"runbook {run.RunbookId} step {step.Id} started" + (attempt > 1 ? $" (attempt {attempt})" : string.Empty);
-        return NoteAsync(run, text, data);
+        return NoteAsync(run, Data(run, RunbookTimelineText.StepStarted, step, ("attempt", attempt.ToString(CultureInfo.InvariantCulture))));
     }
 
     public async ValueTask StepFinishedAsync(RunSnapshot run, RunbookStep step, StepResult result, CancellationToken cancellationToken)
     {
-        var data = Data(run, step);
+        var data = Data(run, RunbookTimelineText.StepFinished, step);
         data["outcome"] = Outcome(result.Outcome);
         if (result.ExitCode is { } exit)
         {
@@ -55,7 +52,7 @@ sealed class RunbookRecorder(
         {
             data["error"] = error;
         }
-        await NoteAsync(run, $"runbook {run.RunbookId} step {step.Id} {Outcome(result.Outcome)} ({Summary(result)})", data);
+        await NoteAsync(run, data);
         if (!step.IsManual)
         {
             await AuditAsync(run, step, result);
@@ -63,23 +60,23 @@ sealed class RunbookRecorder(
     }
 
     public ValueTask StepSkippedAsync(RunSnapshot run, RunbookStep step, string reason, CancellationToken cancellationToken) =>
-        NoteAsync(run, $"runbook {run.RunbookId} step {step.Id} skipped: {reason}", Data(run, step));
+        NoteAsync(run, Data(run, RunbookTimelineText.StepSkipped, step, ("reason", reason)));
 
     public ValueTask ApprovalRequestedAsync(RunSnapshot run, RunbookStep step, int required, CancellationToken cancellationToken) =>
-        NoteAsync(run, $"runbook {run.RunbookId} step {step.Id} waits for {(required == 1 ? "one approval" : $"{required} distinct approvals")} (not by {run.Actor})", Data(run, step));
+        NoteAsync(run, Data(run, RunbookTimelineText.ApprovalRequested, step, ("required", required.ToString(CultureInfo.InvariantCulture)), ("requested_by", run.Actor)));
 
     public ValueTask ApprovalGrantedAsync(RunSnapshot run, RunbookStep step, string approver, CancellationToken cancellationToken) =>
-        NoteAsync(run, $"runbook {run.RunbookId} step {step.Id} approved by {approver}", Data(run, step), approver);
+        NoteAsync(run, Data(run, RunbookTimelineText.ApprovalGranted, step), approver);
 
     public ValueTask ConfirmationRequestedAsync(RunSnapshot run, RunbookStep step, CancellationToken cancellationToken) =>
-        NoteAsync(run, $"runbook {run.RunbookId} step {step.Id} waits for a person to confirm: {step.Title}", Data(run, step));
+        NoteAsync(run, Data(run, RunbookTimelineText.ConfirmationRequested, step, ("title", step.Title)));
 
     public ValueTask ValidationRetryScheduledAsync(RunSnapshot run, int attempt, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken) =>
-        NoteAsync(run, $"runbook {run.RunbookId} validation attempt {attempt} did not pass; next at {nextAttemptAt.ToString("O", CultureInfo.InvariantCulture)}", Data(run));
+        NoteAsync(run, Data(run, RunbookTimelineText.ValidationRetry, null, ("attempt", attempt.ToString(CultureInfo.InvariantCulture)), ("next_at", nextAttemptAt.ToString("O", CultureInfo.InvariantCulture))));
 
     public async ValueTask ValidatedAsync(RunSnapshot run, CancellationToken cancellationToken)
     {
-        await NoteAsync(run, $"runbook {run.RunbookId} validation passed", Data(run));
+        await NoteAsync(run, Data(run, RunbookTimelineText.Validated));
         if (run.IncidentId is not { } id || !settings().ValidationMitigates)
         {
             return;
@@ -99,14 +96,15 @@ sealed class RunbookRecorder(
     }
 
     public ValueTask RunFinishedAsync(RunSnapshot run, CancellationToken cancellationToken) =>
-        NoteAsync(run, $"runbook {run.RunbookId} run {run.RunId} {run.Status.ToString().ToLowerInvariant()}{(run.Error is null ? string.Empty : ": " + run.Error)}", Data(run));
+        NoteAsync(run, run.Error is null
+            ? Data(run, RunbookTimelineText.RunFinished, null, ("status", run.Status.ToString().ToLowerInvariant()))
+            : Data(run, RunbookTimelineText.RunFinished, null, ("status", run.Status.ToString().ToLowerInvariant()), ("error", run.Error)));
 
     public async ValueTask RunResumedAsync(RunSnapshot run, string? refusal, CancellationToken cancellationToken)
     {
-        var text = refusal is null
-            ? $"runbook {run.RunbookId} run {run.RunId} resumed after a restart"
-            : $"runbook {run.RunbookId} run {run.RunId} cannot resume after a restart: {refusal}";
-        await NoteAsync(run, text, Data(run), Actors.System);
+        await NoteAsync(run, refusal is null
+            ? Data(run, RunbookTimelineText.RunResumed)
+            : Data(run, RunbookTimelineText.RunResumed, null, ("refusal", refusal)), Actors.System);
         var details = new Dictionary<string, string?>
         {
             ["runbook"] = run.RunbookId,
@@ -127,15 +125,19 @@ sealed class RunbookRecorder(
         }
     }
 
-    async ValueTask NoteAsync(RunSnapshot run, string text, Dictionary<string, string> data, string? actor = null)
+    /// <summary>Writes a runbook event on the run's incident timeline; the stored sentence is the English one
+    /// <see cref="RunbookTimelineText"/> builds from <paramref name="data"/>, so Spanish readers get it rebuilt.</summary>
+    async ValueTask NoteAsync(RunSnapshot run, Dictionary<string, string> data, string? actor = null)
     {
         if (run.IncidentId is not { } id || run.DryRun)
         {
             return;
         }
+        actor ??= run.Actor;
+        var text = RunbookTimelineText.English(data, actor);
         try
         {
-            await incidents.Engine.RecordEventAsync(id, TimelineKind.Note, text.Length <= 2000 ? text : text[..2000], data, actor ?? run.Actor, CancellationToken.None);
+            await incidents.Engine.RecordEventAsync(id, TimelineKind.Note, text.Length <= 2000 ? text : text[..2000], data, actor, CancellationToken.None);
         }
         catch (Exception ex) when (ex is IncidentException or InvalidOperationException or IOException)
         {
@@ -172,14 +174,23 @@ sealed class RunbookRecorder(
         }
     }
 
-    static Dictionary<string, string> Data(RunSnapshot run, RunbookStep? step = null)
+    static Dictionary<string, string> Data(RunSnapshot run, string runbookEvent, RunbookStep? step = null, params (string Key, string Value)[] more)
     {
-        var data = new Dictionary<string, string>(StringComparer.Ordinal) { ["runbook"] = run.RunbookId, ["run"] = run.RunId };
+        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["runbook"] = run.RunbookId,
+            ["run"] = run.RunId,
+            [RunbookTimelineText.Event] = runbookEvent,
+        };
         if (step is not null)
         {
             data["step"] = step.Id;
             data["kind"] = step.Kind;
             data["section"] = step.Section.ToString().ToLowerInvariant();
+        }
+        foreach (var (k, v) in more)
+        {
+            data[k] = v;
         }
         return data;
     }
@@ -193,19 +204,4 @@ sealed class RunbookRecorder(
         StepOutcome.Cancelled => "cancelled",
         _ => "rejected",
     };
-
-    static string Summary(StepResult r)
-    {
-        var parts = new List<string>();
-        if (r.ExitCode is { } exit)
-        {
-            parts.Add("exit " + exit.ToString(CultureInfo.InvariantCulture));
-        }
-        parts.Add(((long)r.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + " ms");
-        if (r.Error is { Length: > 0 } error)
-        {
-            parts.Add(error.Length <= 200 ? error : error[..200]);
-        }
-        return string.Join(", ", parts);
-    }
 }

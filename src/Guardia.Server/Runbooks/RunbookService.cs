@@ -159,9 +159,14 @@ sealed class RunbookService : IHostedService, IDisposable
             return;
         }
         var engine = _incidents.Engine;
-        await engine.RecordEventAsync(incident.Id, TimelineKind.Note, $"runbook {runbook.Id} linked: {runbook.Title}",
-            new Dictionary<string, string> { ["runbook"] = runbook.Id, ["title"] = runbook.Title, ["file"] = Path.GetFileName(runbook.File) },
-            Actors.System, CancellationToken.None);
+        var linked = new Dictionary<string, string>
+        {
+            ["runbook"] = runbook.Id,
+            ["title"] = runbook.Title,
+            ["file"] = Path.GetFileName(runbook.File),
+            [RunbookTimelineText.Event] = RunbookTimelineText.Linked,
+        };
+        await engine.RecordEventAsync(incident.Id, TimelineKind.Note, RunbookTimelineText.English(linked, Actors.System), linked, Actors.System, CancellationToken.None);
         if (!settings.AutoDiagnose || runbook.AutoDiagnosisSteps.Count == 0)
         {
             return;

@@ -1,4 +1,5 @@
 using Guardia.Core.Incidents;
+using Guardia.Core.Runbooks;
 using static Guardia.Core.Tests.Incidents.IncidentHarness;
 
 namespace Guardia.Core.Tests.Incidents;
@@ -123,6 +124,55 @@ public sealed class TimelineTextTests
         Assert.Equal(english, TimelineText.English(kind, "system", d));
         Assert.Equal(spanish, TimelineText.Localize(new TimelineEntry("INC-1", T0, "system", kind, english, d), "es"));
         Assert.NotEmpty(name);
+    }
+
+    public static TheoryData<string, string, string, string> RunbookEvents => new()
+    {
+        { "event=runbook.run_started|run=r1|requested_by=system|steps=3", "system",
+            "runbook kafka-lag run r1 started by system (3 steps)", "runbook kafka-lag: ejecución r1 iniciada por system (3 pasos)" },
+        { "event=runbook.step_started|run=r1|step=check|attempt=1", "ana", "runbook kafka-lag step check started", "runbook kafka-lag: paso check iniciado" },
+        { "event=runbook.step_started|run=r1|step=check|attempt=2", "ana", "runbook kafka-lag step check started (attempt 2)", "runbook kafka-lag: paso check iniciado (intento 2)" },
+        { "event=runbook.step_finished|run=r1|step=check|outcome=succeeded|exit_code=0|duration_ms=120", "ana",
+            "runbook kafka-lag step check succeeded (exit 0, 120 ms)", "runbook kafka-lag: paso check correcto (código de salida 0, 120 ms)" },
+        { "event=runbook.step_finished|run=r1|step=query|outcome=timed out|duration_ms=30000|error=no answer", "ana",
+            "runbook kafka-lag step query timed out (30000 ms, no answer)", "runbook kafka-lag: paso query sin terminar a tiempo (30000 ms, no answer)" },
+        { "event=runbook.step_skipped|run=r1|step=scale|reason=when: false", "ana", "runbook kafka-lag step scale skipped: when: false", "runbook kafka-lag: paso scale omitido: when: false" },
+        { "event=runbook.approval_requested|run=r1|step=drop|required=2|requested_by=ana", "ana",
+            "runbook kafka-lag step drop waits for 2 distinct approvals (not by ana)", "runbook kafka-lag: el paso drop espera 2 aprobaciones de personas distintas (no de ana)" },
+        { "event=runbook.approval_requested|run=r1|step=drop|required=1|requested_by=ana", "ana",
+            "runbook kafka-lag step drop waits for one approval (not by ana)", "runbook kafka-lag: el paso drop espera una aprobación (no de ana)" },
+        { "event=runbook.approval_granted|run=r1|step=drop", "bob", "runbook kafka-lag step drop approved by bob", "runbook kafka-lag: paso drop aprobado por bob" },
+        { "event=runbook.confirmation_requested|run=r1|step=tell|title=Avisar a soporte", "ana",
+            "runbook kafka-lag step tell waits for a person to confirm: Avisar a soporte", "runbook kafka-lag: el paso tell espera que una persona confirme: Avisar a soporte" },
+        { "event=runbook.validation_retry|run=r1|attempt=2|next_at=2026-11-23T09:10:00.0000000+00:00", "ana",
+            "runbook kafka-lag validation attempt 2 did not pass; next at 2026-11-23T09:10:00.0000000+00:00",
+            "runbook kafka-lag: el intento de validación 2 no pasó; el siguiente, a las 2026-11-23T09:10:00.0000000+00:00" },
+        { "event=runbook.validated|run=r1", "ana", "runbook kafka-lag validation passed", "runbook kafka-lag: validación superada" },
+        { "event=runbook.run_finished|run=r1|status=failed|error=step check failed", "ana",
+            "runbook kafka-lag run r1 failed: step check failed", "runbook kafka-lag: ejecución r1 fallida: step check failed" },
+        { "event=runbook.run_resumed|run=r1", "system", "runbook kafka-lag run r1 resumed after a restart", "runbook kafka-lag: ejecución r1 retomada tras un reinicio" },
+        { "event=runbook.run_resumed|run=r1|refusal=the runbook changed", "system",
+            "runbook kafka-lag run r1 cannot resume after a restart: the runbook changed", "runbook kafka-lag: la ejecución r1 no puede retomarse tras un reinicio: the runbook changed" },
+        { "event=runbook.linked|title=Lag de Kafka", "system", "runbook kafka-lag linked: Lag de Kafka", "runbook kafka-lag asociado: Lag de Kafka" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RunbookEvents))]
+    public void RunbookEvent_IsANoteThatReadsInBothLanguages(string data, string actor, string english, string spanish)
+    {
+        var d = Parse("runbook=kafka-lag|" + data);
+        Assert.Equal(english, RunbookTimelineText.English(d, actor));
+        var entry = new TimelineEntry("INC-1", T0, actor, TimelineKind.Note, english, d);
+        Assert.Equal(spanish, TimelineText.Localize(entry, "es"));
+        Assert.Equal(english, TimelineText.Localize(entry, "en"));
+    }
+
+    [Fact]
+    public void RunbookEvent_WithoutWhatItNeeds_IsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => RunbookTimelineText.English(Parse("runbook=kafka-lag|event=runbook.step_finished|step=check"), "ana"));
+        Assert.Throws<ArgumentException>(() => RunbookTimelineText.English(Parse("runbook=kafka-lag|event=runbook.unknown"), "ana"));
+        Assert.Null(RunbookTimelineText.Render(Parse("event=runbook.validated"), "ana", spanish: true));
     }
 
     public static TheoryData<string, TimelineKind, string> Unrenderable => new()

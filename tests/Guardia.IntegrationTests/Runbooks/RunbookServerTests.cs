@@ -160,6 +160,11 @@ public sealed class RunbookServerTests
         Assert.Equal("lag=tenants\n", step.GetProperty("data").GetProperty("output").GetString());
         // Only the auto step of Diagnosis ran.
         Assert.DoesNotContain(texts, t => t.Contains("echo-note", StringComparison.Ordinal) || t.Contains("restart", StringComparison.Ordinal));
+        // The same entries read in Spanish; the step's output stays as the step wrote it.
+        var spanish = Timeline(await GetAsync(guardia, "/api/v1/incidents/INC-1?lang=es", viewer)).Select(e => e.GetProperty("text").GetString()!).ToList();
+        Assert.Contains(spanish, t => t.StartsWith("runbook diag-test asociado: ", StringComparison.Ordinal));
+        Assert.Contains(spanish, t => t.StartsWith("runbook diag-test: paso check-lag correcto (código de salida 0, ", StringComparison.Ordinal));
+        Assert.Contains(spanish, t => t.StartsWith("runbook diag-test: ejecución ", StringComparison.Ordinal) && t.EndsWith(" correcta", StringComparison.Ordinal));
 
         var audit = await GetAsync(guardia, "/api/v1/audit?kind=runbook", admin);
         var ev = Assert.Single(audit.EnumerateArray());
