@@ -3,6 +3,8 @@ using System.Text.Json;
 using Guardia.IntegrationTests.Access;
 using Guardia.IntegrationTests.Infrastructure;
 
+using static Guardia.IntegrationTests.Runbooks.RunbookApi;
+
 namespace Guardia.IntegrationTests.Runbooks;
 
 /// <summary>Runbook runs survive <c>kill -9</c> of the real <c>guardia serve</c>: a run waiting for its second approver
@@ -56,41 +58,16 @@ public sealed class RunbookRestartTests
           dir: runbooks
         """;
 
-    static async Task<(int Status, JsonElement Body)> SendAsync(AlertApiServer server, HttpMethod method, string path, string token, object? body = null)
+    /// <summary>Opens a manual incident and starts <paramref name="runbook"/> on it with <c>LOG</c> set; returns both ids.</summary>
+    static async Task<(string IncidentId, string RunId)> StartRunOnNewIncidentAsync(AlertApiServer guardia, string token, string title, string severity, string runbook, string log)
     {
-        using var request = TestTokens.Request(method, path, token);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-        using var response = await server.Http.SendAsync(request, TestContext.Current.CancellationToken);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
-
-    static async Task<JsonElement> GetAsync(AlertApiServer server, string path, string token)
-    {
-        var (status, body) = await SendAsync(server, HttpMethod.Get, path, token);
-        Assert.True(status == 200, $"GET {path}: {status} {body}");
-        return body;
-    }
-
-    static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> found, string what)
-    {
-        var deadline = Environment.TickCount64 + 60_000;
-        JsonElement last;
-        do
-        {
-            last = await read();
-            if (found(last))
-            {
-                return last;
-            }
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-        while (Environment.TickCount64 < deadline);
-        Assert.Fail($"timed out waiting for {what}; last: {last}");
-        return last;
+        var (created, incident) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/incidents", token, new { title, severity });
+        Assert.True(created == 201, incident.ToString());
+        var incidentId = incident.GetProperty("id").GetString()!;
+        var (status, run) = await SendAsync(guardia, HttpMethod.Post, $"/api/v1/runbooks/{runbook}/runs", token,
+            new { parameters = new Dictionary<string, string> { ["LOG"] = log }, incident = incidentId });
+        Assert.True(status == 202, run.ToString());
+        return (incidentId, run.GetProperty("id").GetString()!);
     }
 
     static string[] Approvers(JsonElement run) => [.. run.GetProperty("steps")[0].GetProperty("approvers").EnumerateArray().Select(a => a.GetString()!)];
@@ -109,14 +86,7 @@ public sealed class RunbookRestartTests
         var bob = await TestTokens.CreateAsync(guardia, "bob", "responder");
         var carol = await TestTokens.CreateAsync(guardia, "carol", "responder");
         var admin = await TestTokens.CreateAsync(guardia, "it-admin", "admin");
-        var (created, incident) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/incidents", alice, new { title = "Checkout slow", severity = "P2" });
-        Assert.True(created == 201, incident.ToString());
-        var incidentId = incident.GetProperty("id").GetString()!;
-
-        var (status, run) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/runbooks/restart-test/runs", alice,
-            new { parameters = new Dictionary<string, string> { ["LOG"] = log }, incident = incidentId });
-        Assert.True(status == 202, run.ToString());
-        var runId = run.GetProperty("id").GetString()!;
+        var (incidentId, runId) = await StartRunOnNewIncidentAsync(guardia, alice, "Checkout slow", "P2", "restart-test", log);
         var path = "/api/v1/runbook-runs/" + runId;
         await EventuallyAsync(() => GetAsync(guardia, path, alice),
             r => r.GetProperty("steps")[0].GetProperty("status").GetString() == "waiting_for_approval", "scale to wait for approval");
@@ -208,13 +178,8 @@ public sealed class RunbookRestartTests
         await using var guardia = await AlertApiServer.StartGuardiaAsync(Settings, storage);
         var alice = await TestTokens.CreateAsync(guardia, "alice", "responder");
         var admin = await TestTokens.CreateAsync(guardia, "it-admin", "admin");
-        var (created, incident) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/incidents", alice, new { title = "Queue stuck", severity = "P3" });
-        Assert.True(created == 201, incident.ToString());
-        var incidentId = incident.GetProperty("id").GetString()!;
-        var (status, run) = await SendAsync(guardia, HttpMethod.Post, "/api/v1/runbooks/slow-test/runs", alice,
-            new { parameters = new Dictionary<string, string> { ["LOG"] = log }, incident = incidentId });
-        Assert.True(status == 202, run.ToString());
-        var path = "/api/v1/runbook-runs/" + run.GetProperty("id").GetString();
+        var (incidentId, runId) = await StartRunOnNewIncidentAsync(guardia, alice, "Queue stuck", "P3", "slow-test", log);
+        var path = "/api/v1/runbook-runs/" + runId;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!File.Exists(log))
         {

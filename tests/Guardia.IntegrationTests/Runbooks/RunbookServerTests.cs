@@ -5,6 +5,8 @@ using System.Text.Json;
 using Guardia.IntegrationTests.Access;
 using Guardia.IntegrationTests.Infrastructure;
 
+using static Guardia.IntegrationTests.Runbooks.RunbookApi;
+
 namespace Guardia.IntegrationTests.Runbooks;
 
 /// <summary>Runbooks in the real <c>guardia serve</c>: linked to the incident an alert opens, diagnosed automatically
@@ -88,44 +90,6 @@ public sealed class RunbookServerTests
         Directory.CreateDirectory(Path.Combine(storage, "runbooks"));
         await File.WriteAllTextAsync(Path.Combine(storage, "runbooks", "diag-test.md"), runbook);
         return await AlertApiServer.StartGuardiaAsync(settings, storage);
-    }
-
-    static async Task<(int Status, JsonElement Body)> SendAsync(AlertApiServer server, HttpMethod method, string path, string token, object? body = null)
-    {
-        using var request = TestTokens.Request(method, path, token);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-        using var response = await server.Http.SendAsync(request, TestContext.Current.CancellationToken);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
-
-    static async Task<JsonElement> GetAsync(AlertApiServer server, string path, string token)
-    {
-        var (status, body) = await SendAsync(server, HttpMethod.Get, path, token);
-        Assert.True(status == 200, $"GET {path}: {status} {body}");
-        return body;
-    }
-
-    /// <summary>Polls the real server until <paramref name="found"/> holds (the server works on its own clock).</summary>
-    static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> found, string what, int seconds = 60)
-    {
-        var deadline = Environment.TickCount64 + (seconds * 1000L);
-        JsonElement last;
-        do
-        {
-            last = await read();
-            if (found(last))
-            {
-                return last;
-            }
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-        while (Environment.TickCount64 < deadline);
-        Assert.Fail($"timed out waiting for {what}; last: {last}");
-        return last;
     }
 
     static List<JsonElement> Timeline(JsonElement incident) => [.. incident.GetProperty("timeline").EnumerateArray()];
