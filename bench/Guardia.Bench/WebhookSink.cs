@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace Guardia.Bench;
 
@@ -18,106 +13,37 @@ sealed record Delivery(long ArrivalTimestamp, string GroupKey, string Status, st
 sealed record SinkStats(int Webhooks, int AlertEntries, int Malformed, string? FirstMalformed, int NotFiring);
 
 /// <summary>
-/// The HTTP endpoint the webhook receiver of the server under test points at: Kestrel on 127.0.0.1 and a
-/// kernel-chosen port. It parses every body as Alertmanager's webhook payload (version "4"), hands each
-/// one to the scenario, and always answers 200 so that no retry of the server skews what is measured;
-/// a body that is not such a payload is counted and reported instead.
+/// The endpoint the webhook receiver of the server under test points at. It parses every body as Alertmanager's
+/// webhook payload (version "4") and hands each one to the scenario.
 /// </summary>
-sealed class WebhookSink : IAsyncDisposable
+sealed class WebhookSink(string keyLabel, Action<Delivery> onDelivery) : LoopbackSink("/bench-hook")
 {
-    const string Path = "/bench-hook";
-
-    readonly WebApplication _app;
-    readonly string _keyLabel;
-    readonly Action<Delivery> _onDelivery;
-    int _webhooks;
     int _alertEntries;
-    int _malformed;
     int _notFiring;
-    string? _firstMalformed;
-
-    WebhookSink(WebApplication app, string keyLabel, Action<Delivery> onDelivery)
-    {
-        _app = app;
-        _keyLabel = keyLabel;
-        _onDelivery = onDelivery;
-    }
-
-    /// <summary>The URL to put in the server's <c>webhook_configs</c>.</summary>
-    public Uri Url { get; private set; } = null!;
 
     /// <summary>Webhooks received so far, well-formed or not.</summary>
-    public int Webhooks => Volatile.Read(ref _webhooks);
+    public int Webhooks => Requests;
 
-    public SinkStats Stats() => new(Webhooks, Volatile.Read(ref _alertEntries), Volatile.Read(ref _malformed), Volatile.Read(ref _firstMalformed), Volatile.Read(ref _notFiring));
+    public SinkStats Stats() => new(Webhooks, Volatile.Read(ref _alertEntries), Malformed, FirstMalformed, Volatile.Read(ref _notFiring));
 
     /// <summary>Starts listening; <paramref name="onDelivery"/> runs on the request's thread, concurrently.</summary>
-    public static async Task<WebhookSink> StartAsync(string keyLabel, Action<Delivery> onDelivery, CancellationToken ct)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0);
-            k.AddServerHeader = false;
-        });
-        var app = builder.Build();
-        var sink = new WebhookSink(app, keyLabel, onDelivery);
-        app.Run(sink.HandleAsync);
-        await app.StartAsync(ct);
-        var address = app.Urls.FirstOrDefault() ?? throw new BenchException("The webhook sink started but reports no address.");
-        sink.Url = new Uri(new Uri(address), Path);
-        return sink;
-    }
+    public static Task<WebhookSink> StartAsync(string keyLabel, Action<Delivery> onDelivery, CancellationToken ct) =>
+        StartAsync(new WebhookSink(keyLabel, onDelivery), ct);
 
-    public async ValueTask DisposeAsync()
+    protected override string? Accept(Arrival arrival, ReadOnlyMemory<byte> body)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await _app.StopAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Connections the server under test kept open are cut when the app is disposed below.
-        }
-        await _app.DisposeAsync();
-    }
-
-    async Task HandleAsync(HttpContext context)
-    {
-        // Taken first: the figure is "when the webhook reached us", not "when we finished reading it".
-        var arrival = Stopwatch.GetTimestamp();
-        if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path != Path)
-        {
-            Malformed($"{context.Request.Method} {context.Request.Path}: expected POST {Path}");
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        using var buffer = new MemoryStream((int)Math.Min(context.Request.ContentLength ?? 4096, 64 << 20));
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        Interlocked.Increment(ref _webhooks);
-        var delivery = Parse(arrival, new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length), out var problem);
+        var delivery = Parse(arrival.Timestamp, body, out var problem);
         if (delivery is null)
         {
-            Malformed(problem!);
+            return problem;
         }
-        else
+        Interlocked.Add(ref _alertEntries, delivery.Keys.Length);
+        if (delivery.Status != "firing")
         {
-            Interlocked.Add(ref _alertEntries, delivery.Keys.Length);
-            if (delivery.Status != "firing")
-            {
-                Interlocked.Increment(ref _notFiring);
-            }
-            _onDelivery(delivery);
+            Interlocked.Increment(ref _notFiring);
         }
-        context.Response.StatusCode = StatusCodes.Status200OK;
-    }
-
-    void Malformed(string problem)
-    {
-        Interlocked.Increment(ref _malformed);
-        Interlocked.CompareExchange(ref _firstMalformed, problem, null);
+        onDelivery(delivery);
+        return null;
     }
 
     Delivery? Parse(long arrival, ReadOnlyMemory<byte> body, out string? problem)
@@ -160,7 +86,7 @@ sealed class WebhookSink : IAsyncDisposable
                     problem = $"alerts[{i}] has no \"labels\" object";
                     return null;
                 }
-                keys[i++] = labels.TryGetProperty(_keyLabel, out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null;
+                keys[i++] = labels.TryGetProperty(keyLabel, out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null;
             }
             problem = null;
             return new Delivery(arrival, groupKey.GetString()!, status.GetString()!, keys);
