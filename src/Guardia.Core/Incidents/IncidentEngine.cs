@@ -435,32 +435,26 @@ public sealed class IncidentEngine : IDisposable
     /// <summary>Marks the incident mitigated; escalation stops.</summary>
     /// <exception cref="IncidentException">Unknown incident, or it is not triggered or acknowledged.</exception>
     public Task<Incident> MitigateAsync(string id, string actor, CancellationToken ct) =>
-        MutateAsync(id, actor, (i, now, batch) =>
-        {
-            var updated = i.Mitigate(now);
-            batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.Mitigated, Data()));
-            BreachEntry(i, updated, now, batch);
-            return updated;
-        }, ct);
+        TransitionAsync(id, actor, TimelineKind.Mitigated, (i, now) => i.Mitigate(now), ct);
 
     /// <summary>Resolves the incident; escalation and reminders stop.</summary>
     /// <exception cref="IncidentException">Unknown incident, or it is not open.</exception>
     public Task<Incident> ResolveAsync(string id, string actor, CancellationToken ct) =>
-        MutateAsync(id, actor, (i, now, batch) =>
-        {
-            var updated = i.Resolve(now);
-            batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.Resolved, Data()));
-            BreachEntry(i, updated, now, batch);
-            return updated;
-        }, ct);
+        TransitionAsync(id, actor, TimelineKind.Resolved, (i, now) => i.Resolve(now), ct);
 
     /// <summary>Closes a resolved incident.</summary>
     /// <exception cref="IncidentException">Unknown incident, or it is not resolved.</exception>
     public Task<Incident> CloseAsync(string id, string actor, CancellationToken ct) =>
+        TransitionAsync(id, actor, TimelineKind.Closed, (i, now) => i.Close(now), ct);
+
+    /// <summary>A lifecycle step by a person: the incident's own transition (which refuses an invalid one), its timeline
+    /// entry, and the response-target breach the transition may reveal.</summary>
+    Task<Incident> TransitionAsync(string id, string actor, TimelineKind kind, Func<Incident, DateTimeOffset, Incident> transition, CancellationToken ct) =>
         MutateAsync(id, actor, (i, now, batch) =>
         {
-            var updated = i.Close(now);
-            batch.Timeline.Add(Entry(i.Id, now, actor, TimelineKind.Closed, Data()));
+            var updated = transition(i, now);
+            batch.Timeline.Add(Entry(i.Id, now, actor, kind, Data()));
+            BreachEntry(i, updated, now, batch);
             return updated;
         }, ct);
 
